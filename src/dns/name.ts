@@ -1,0 +1,172 @@
+// Domain names: presentation text <-> wire bytes, and the case-insensitive key every index uses.
+//
+// A Name keeps its uncompressed wire form (labels + the root's zero byte) as written, so answers
+// can carry the admin's letter case, and a `key`: the same bytes with ASCII letters lowered, as a
+// latin1 string. The fast path builds the identical key straight from a query's bytes, so one
+// Map lookup finds a name without ever turning it into text (RFC 4343: compare ASCII case-blind).
+
+export interface Name {
+  /** Uncompressed wire form, ending in the root label's zero byte. */
+  readonly wire: Buffer;
+  /** Lowercased wire form as a latin1 string: the identity of the name. */
+  readonly key: string;
+  /** Number of labels, the root not counted. */
+  readonly labelCount: number;
+}
+
+export const MAX_NAME_WIRE = 255;
+export const MAX_LABEL = 63;
+
+/** A problem a person can fix in a name they wrote. */
+export interface NameError {
+  readonly error: string;
+}
+
+export function isNameError(value: Name | NameError): value is NameError {
+  return (value as NameError).error !== undefined;
+}
+
+/** Lowercases A-Z in place in a copy of `wire` and returns it as the lookup key. */
+export function wireKey(wire: Uint8Array, start = 0, end = wire.length): string {
+  let key = '';
+  for (let i = start; i < end; i++) {
+    let c = wire[i]!;
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    key += String.fromCharCode(c);
+  }
+  return key;
+}
+
+export function nameFromWire(wire: Buffer): Name {
+  let labelCount = 0;
+  for (let i = 0; wire[i] !== 0; i += wire[i]! + 1) labelCount++;
+  return Object.freeze({ wire, key: wireKey(wire), labelCount });
+}
+
+export const ROOT: Name = nameFromWire(Buffer.from([0]));
+
+/**
+ * Parses presentation text (RFC 1035 §5.1: `\.` and `\DDD` escapes) into a Name.
+ * `@` is the origin; text without a final dot is relative to the origin; with no origin it is
+ * taken as absolute.
+ */
+export function parseName(text: string, origin?: Name): Name | NameError {
+  if (text === '@') {
+    return origin ?? { error: "'@' means the zone's own name, but there is no zone here" };
+  }
+  if (text === '.') return ROOT;
+  if (text.length === 0) return { error: 'empty name' };
+  const labels: number[][] = [];
+  let label: number[] = [];
+  let absolute = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x5c /* \ */) {
+      const d = text.slice(i + 1, i + 4);
+      if (/^[0-9]{3}$/.test(d)) {
+        const v = Number(d);
+        if (v > 255) return { error: `escape \\${d} in '${text}' is above \\255` };
+        label.push(v);
+        i += 3;
+      } else if (i + 1 < text.length) {
+        label.push(text.charCodeAt(i + 1));
+        i += 1;
+      } else {
+        return { error: `'${text}' ends with a lone backslash` };
+      }
+      continue;
+    }
+    if (ch === 0x2e /* . */) {
+      if (label.length === 0) return { error: `'${text}' has an empty label (two dots in a row, or a leading dot)` };
+      labels.push(label);
+      label = [];
+      if (i === text.length - 1) absolute = true;
+      continue;
+    }
+    if (ch > 0xff) return { error: `'${text}' has a character outside ASCII; write IDNs in their xn-- form` };
+    label.push(ch);
+  }
+  if (!absolute) {
+    if (label.length === 0) return { error: `'${text}' has an empty label` };
+    labels.push(label);
+  }
+  for (const l of labels) {
+    if (l.length > MAX_LABEL) {
+      return { error: `label '${String.fromCharCode(...l)}' is ${l.length} bytes long; a DNS label holds at most ${MAX_LABEL}` };
+    }
+  }
+  const own = labels.reduce((n, l) => n + l.length + 1, 0);
+  const tail = !absolute && origin ? origin.wire : Buffer.from([0]);
+  const total = own + tail.length;
+  if (total > MAX_NAME_WIRE) {
+    return { error: `'${text}' is ${total} bytes in wire form; a DNS name holds at most ${MAX_NAME_WIRE}` };
+  }
+  const wire = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const l of labels) {
+    wire[at++] = l.length;
+    for (const b of l) wire[at++] = b;
+  }
+  tail.copy(wire, at);
+  return nameFromWire(wire);
+}
+
+/** Like parseName, for names the program itself writes: a failure is a bug. */
+export function name(text: string, origin?: Name): Name {
+  const parsed = parseName(text, origin);
+  if (isNameError(parsed)) throw new Error(`bug: bad built-in name ${text}: ${parsed.error}`);
+  return parsed;
+}
+
+/** Presentation form, absolute (trailing dot), with RFC 1035 escapes where needed. */
+export function nameToText(n: Name): string {
+  const w = n.wire;
+  if (w.length === 1) return '.';
+  let out = '';
+  for (let i = 0; w[i] !== 0; ) {
+    const len = w[i]!;
+    for (let j = i + 1; j <= i + len; j++) {
+      const c = w[j]!;
+      if (c === 0x2e || c === 0x5c || c === 0x22 || c === 0x3b || c === 0x28 || c === 0x29 || c === 0x40 || c === 0x24) {
+        out += '\\' + String.fromCharCode(c);
+      } else if (c <= 0x20 || c >= 0x7f) {
+        out += '\\' + String(c).padStart(3, '0');
+      } else {
+        out += String.fromCharCode(c);
+      }
+    }
+    out += '.';
+    i += len + 1;
+  }
+  return out;
+}
+
+/** The name one label up; the root's parent is undefined. */
+export function parentName(n: Name): Name | undefined {
+  if (n.labelCount === 0) return undefined;
+  return nameFromWire(n.wire.subarray(n.wire[0]! + 1));
+}
+
+/** True when `n` is `zone` or below it. */
+export function isAtOrBelow(n: Name, zone: Name): boolean {
+  return n.key.length >= zone.key.length && n.key.endsWith(zone.key) && isLabelBoundary(n, zone);
+}
+
+function isLabelBoundary(n: Name, zone: Name): boolean {
+  // Walk n's labels until the remaining suffix has zone's length: a raw endsWith could match
+  // in the middle of a label ("xexample.com" vs "example.com").
+  let at = 0;
+  const target = n.key.length - zone.key.length;
+  while (at < target) at += n.wire[at]! + 1;
+  return at === target;
+}
+
+/** Equal names, case-blind. */
+export function sameName(a: Name, b: Name): boolean {
+  return a.key === b.key;
+}
+
+/** The first label's bytes, case kept, or undefined for the root. */
+export function firstLabel(n: Name): Buffer | undefined {
+  return n.labelCount === 0 ? undefined : n.wire.subarray(1, 1 + n.wire[0]!);
+}

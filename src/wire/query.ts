@@ -1,0 +1,138 @@
+// The fast-path query parser: header, the one question, and the OPT record, read by hand from
+// untrusted bytes. It never throws; every way a packet can be wrong maps to drop or FORMERR.
+
+import { RRType } from '../dns/types.js';
+
+export interface Edns {
+  /** The requestor's UDP payload size, as sent (RFC 6891 §6.2.3). */
+  readonly udpSize: number;
+  readonly version: number;
+  /** DNSSEC OK: copied back (RFC 3225 §3). */
+  readonly dnssecOk: boolean;
+}
+
+export interface Query {
+  readonly id: number;
+  readonly opcode: number;
+  /** The RD bit, to copy into the response (RFC 1035 §4.1.1). */
+  readonly rd: boolean;
+  /** Offset just past QTYPE/QCLASS: bytes [12, questionEnd) are echoed as sent. */
+  readonly questionEnd: number;
+  /** Lowercased wire qname as latin1: the index key. */
+  readonly qkey: string;
+  readonly qtype: number;
+  readonly qclass: number;
+  readonly edns: Edns | undefined;
+}
+
+export type ParsedQuery =
+  | { readonly kind: 'query'; readonly query: Query }
+  /** Not worth an answer: too short to carry an ID, or itself a response (RFC 1035 §4.1.1). */
+  | { readonly kind: 'drop'; readonly reason: 'short' | 'response' }
+  /**
+   * Malformed: FORMERR. `questionEnd` is set when the question itself was sound and can be
+   * echoed; `opcode` is echoed as sent.
+   */
+  | { readonly kind: 'formerr'; readonly id: number; readonly opcode: number; readonly rd: boolean; readonly questionEnd: number | undefined; readonly reason: string }
+  /** An opcode we do not implement: NOTIMP (RFC 1035 §4.1.1), opcode echoed. */
+  | { readonly kind: 'notimp'; readonly id: number; readonly opcode: number; readonly rd: boolean; readonly questionEnd: number | undefined };
+
+const HEADER = 12;
+
+export function parseQuery(msg: Buffer): ParsedQuery {
+  if (msg.length < HEADER) return { kind: 'drop', reason: 'short' };
+  const b2 = msg[2]!;
+  if (b2 & 0x80) return { kind: 'drop', reason: 'response' };
+  const id = (msg[0]! << 8) | msg[1]!;
+  const opcode = (b2 >> 3) & 0x0f;
+  const rd = (b2 & 1) === 1;
+  const qdcount = (msg[4]! << 8) | msg[5]!;
+  const formerr = (reason: string, questionEnd?: number): ParsedQuery => ({ kind: 'formerr', id, opcode, rd, questionEnd, reason });
+
+  if (qdcount !== 1) {
+    if (opcode !== 0) return { kind: 'notimp', id, opcode, rd, questionEnd: undefined };
+    return formerr(`QDCOUNT ${qdcount}`);
+  }
+
+  // QNAME: plain labels only. A pointer in the question could only point into the header.
+  let at = HEADER;
+  let qkey = '';
+  for (;;) {
+    if (at >= msg.length) return formerr('question runs past the end');
+    const len = msg[at]!;
+    if (len === 0) {
+      qkey += '\0';
+      at++;
+      break;
+    }
+    if (len > 63) return formerr(len >= 0xc0 ? 'compression pointer in the question' : 'bad label type');
+    if (at + 1 + len > msg.length) return formerr('question runs past the end');
+    qkey += String.fromCharCode(len);
+    for (let i = at + 1; i <= at + len; i++) {
+      let c = msg[i]!;
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      qkey += String.fromCharCode(c);
+    }
+    at += len + 1;
+    if (at - HEADER > 255) return formerr('name longer than 255 bytes');
+  }
+  if (at + 4 > msg.length) return formerr('question runs past the end');
+  const qtype = (msg[at]! << 8) | msg[at + 1]!;
+  const qclass = (msg[at + 2]! << 8) | msg[at + 3]!;
+  const questionEnd = at + 4;
+  if (opcode !== 0) return { kind: 'notimp', id, opcode, rd, questionEnd };
+  if (qtype === RRType.OPT) return formerr('OPT is not a query type', questionEnd);
+
+  // Skip answer and authority records; find the OPT among the additional ones (RFC 6891 §6.1.1).
+  const ancount = (msg[6]! << 8) | msg[7]!;
+  const nscount = (msg[8]! << 8) | msg[9]!;
+  const arcount = (msg[10]! << 8) | msg[11]!;
+  let edns: Edns | undefined;
+  at = questionEnd;
+  const total = ancount + nscount + arcount;
+  for (let i = 0; i < total; i++) {
+    const ownerAt = at;
+    at = skipName(msg, at);
+    if (at < 0 || at + 10 > msg.length) return formerr('record runs past the end', questionEnd);
+    const type = (msg[at]! << 8) | msg[at + 1]!;
+    const rdlength = (msg[at + 8]! << 8) | msg[at + 9]!;
+    const rdataAt = at + 10;
+    if (rdataAt + rdlength > msg.length) return formerr('record data runs past the end', questionEnd);
+    if (type === RRType.OPT) {
+      if (i < ancount + nscount) return formerr('OPT outside the additional section', questionEnd);
+      if (edns) return formerr('two OPT records', questionEnd);
+      if (msg[ownerAt] !== 0) return formerr('OPT owner is not the root', questionEnd);
+      if (!optionsWellFormed(msg, rdataAt, rdataAt + rdlength)) return formerr('malformed EDNS option', questionEnd);
+      edns = {
+        udpSize: (msg[at + 2]! << 8) | msg[at + 3]!,
+        version: msg[at + 5]!,
+        dnssecOk: (msg[at + 6]! & 0x80) !== 0,
+      };
+    }
+    at = rdataAt + rdlength;
+  }
+  return { kind: 'query', query: { id, opcode, rd, questionEnd, qkey, qtype, qclass, edns } };
+}
+
+/** Offset past a possibly compressed name, or -1 when it runs off the end or is malformed. */
+function skipName(msg: Buffer, at: number): number {
+  for (let hops = 0; hops < 128; hops++) {
+    if (at >= msg.length) return -1;
+    const len = msg[at]!;
+    if (len === 0) return at + 1;
+    if ((len & 0xc0) === 0xc0) return at + 2 <= msg.length ? at + 2 : -1;
+    if (len > 63) return -1;
+    at += len + 1;
+  }
+  return -1;
+}
+
+/** Each option's code and length fit in the OPT rdata (RFC 6891 §6.1.2). Contents are ignored. */
+function optionsWellFormed(msg: Buffer, at: number, end: number): boolean {
+  while (at < end) {
+    if (at + 4 > end) return false;
+    const len = (msg[at + 2]! << 8) | msg[at + 3]!;
+    at += 4 + len;
+  }
+  return at === end;
+}

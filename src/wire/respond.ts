@@ -1,0 +1,103 @@
+// Response assembly: header + the question as sent + a template body + OPT, cut to size.
+
+import type { Edns, Query } from './query.js';
+import type { Template } from './compile.js';
+
+const HEADER = 12;
+const OPT_SIZE = 11;
+/** Without EDNS a UDP response holds 512 bytes (RFC 1035 §4.2.1); so does any smaller claim. */
+export const CLASSIC_UDP_SIZE = 512;
+/** A TCP message's length prefix is 16 bits (RFC 1035 §4.2.2). */
+export const TCP_MAX = 65535;
+
+/** Largest UDP response this query may get: min(client's size, our cap), never below 512. */
+export function udpLimit(edns: Edns | undefined, ourCap: number): number {
+  if (!edns) return CLASSIC_UDP_SIZE;
+  return Math.max(CLASSIC_UDP_SIZE, Math.min(edns.udpSize, ourCap));
+}
+
+function writeHeader(out: Buffer, id: number, opcode: number, aa: boolean, tc: boolean, rd: boolean, rcode: number, counts: [number, number, number, number]): void {
+  out[0] = id >> 8;
+  out[1] = id & 0xff;
+  // QR=1; AA, TC as given; RD copied; RA, Z, AD, CD all zero (an authority-only server).
+  out[2] = 0x80 | (opcode << 3) | (aa ? 0x04 : 0) | (tc ? 0x02 : 0) | (rd ? 1 : 0);
+  out[3] = rcode & 0x0f;
+  out.writeUInt16BE(counts[0], 4);
+  out.writeUInt16BE(counts[1], 6);
+  out.writeUInt16BE(counts[2], 8);
+  out.writeUInt16BE(counts[3], 10);
+}
+
+/** OPT pseudo-record (RFC 6891 §6.1.2): our payload size, extended rcode, version 0, DO copied. */
+function writeOpt(out: Buffer, at: number, ourUdpSize: number, rcode: number, dnssecOk: boolean): void {
+  out[at] = 0; // root owner
+  out[at + 1] = 0;
+  out[at + 2] = 41;
+  out.writeUInt16BE(ourUdpSize, at + 3);
+  out[at + 5] = rcode >> 4; // upper 8 bits of the 12-bit rcode
+  out[at + 6] = 0; // version
+  out[at + 7] = dnssecOk ? 0x80 : 0;
+  out[at + 8] = 0;
+  out[at + 9] = 0; // rdlength
+  out[at + 10] = 0;
+}
+
+export interface Assembled {
+  readonly bytes: Buffer;
+  readonly truncated: boolean;
+}
+
+/**
+ * The response to `query` (whose bytes are `msg`) from `template`, within `limit` bytes. If the
+ * whole body does not fit, additional records are left out without TC (RFC 2181 §9); if the
+ * answer and authority do not fit either, TC is set and only header, question and OPT go.
+ */
+export function assemble(msg: Buffer, query: Query, template: Template, limit: number, ourUdpSize: number): Assembled {
+  const qlen = query.questionEnd - HEADER;
+  const opt = query.edns ? OPT_SIZE : 0;
+  const fixed = HEADER + qlen + opt;
+  let bodyLen = template.body.length;
+  let arcount = template.arcount;
+  let ancount = template.ancount;
+  let nscount = template.nscount;
+  let truncated = false;
+  if (fixed + bodyLen > limit) {
+    if (fixed + template.withoutAdditional <= limit) {
+      bodyLen = template.withoutAdditional;
+      arcount = 0;
+    } else {
+      bodyLen = 0;
+      ancount = nscount = arcount = 0;
+      truncated = true;
+    }
+  }
+  const out = Buffer.allocUnsafe(fixed + bodyLen);
+  writeHeader(out, query.id, 0, template.aa, truncated, query.rd, template.rcode, [1, ancount, nscount, arcount + (opt ? 1 : 0)]);
+  msg.copy(out, HEADER, HEADER, query.questionEnd);
+  if (bodyLen) template.body.copy(out, HEADER + qlen, 0, bodyLen);
+  if (query.edns) writeOpt(out, HEADER + qlen + bodyLen, ourUdpSize, template.rcode, query.edns.dnssecOk);
+  return { bytes: out, truncated };
+}
+
+/**
+ * A response with no records: FORMERR, NOTIMP, REFUSED, BADVERS. The question is echoed when it
+ * was sound (`questionEnd` set); an OPT is added when the query carried a usable one.
+ */
+export function emptyResponse(
+  msg: Buffer,
+  id: number,
+  opcode: number,
+  rd: boolean,
+  questionEnd: number | undefined,
+  rcode: number,
+  edns: Edns | undefined,
+  ourUdpSize: number,
+): Buffer {
+  const qlen = questionEnd === undefined ? 0 : questionEnd - HEADER;
+  const opt = edns ? OPT_SIZE : 0;
+  const out = Buffer.allocUnsafe(HEADER + qlen + opt);
+  writeHeader(out, id, opcode, false, false, rd, rcode, [qlen ? 1 : 0, 0, 0, opt ? 1 : 0]);
+  if (qlen) msg.copy(out, HEADER, HEADER, questionEnd);
+  if (edns) writeOpt(out, HEADER + qlen, ourUdpSize, rcode, edns.dnssecOk);
+  return out;
+}

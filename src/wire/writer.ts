@@ -1,0 +1,135 @@
+// Writes DNS messages: names with compression (RFC 1035 §4.1.4), records, rdata per type.
+
+import type { Name } from '../dns/name.js';
+import type { RData, RRset } from '../dns/records.js';
+import { RRClass } from '../dns/types.js';
+
+/** Pointers can only reach the first 16 KiB of a message. */
+const MAX_POINTER = 0x3fff;
+
+export class MessageWriter {
+  readonly buf: Buffer;
+  pos = 0;
+  /** Name suffix key (lowercased wire, latin1) -> offset where those labels were written. */
+  private readonly names = new Map<string, number>();
+
+  constructor(capacity = 65535) {
+    this.buf = Buffer.alloc(capacity);
+  }
+
+  /** Empties the writer for the next message (one writer serves a whole zone build). */
+  reset(): void {
+    this.pos = 0;
+    this.names.clear();
+  }
+
+  u8(v: number): void {
+    this.buf[this.pos++] = v;
+  }
+  u16(v: number): void {
+    this.buf.writeUInt16BE(v, this.pos);
+    this.pos += 2;
+  }
+  u32(v: number): void {
+    this.buf.writeUInt32BE(v >>> 0, this.pos);
+    this.pos += 4;
+  }
+  bytes(b: Uint8Array): void {
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /**
+   * Writes a name, pointing at an earlier copy of its longest known suffix when `compress`.
+   * Every suffix written out is remembered either way: later names may point into it.
+   */
+  name(n: Name, compress: boolean): void {
+    const wire = n.wire;
+    const key = n.key;
+    for (let at = 0; wire[at] !== 0; at += wire[at]! + 1) {
+      const suffix = key.slice(at);
+      if (compress) {
+        const ptr = this.names.get(suffix);
+        if (ptr !== undefined) {
+          this.u16(0xc000 | ptr);
+          return;
+        }
+      }
+      if (this.pos <= MAX_POINTER && !this.names.has(suffix)) this.names.set(suffix, this.pos);
+      const len = wire[at]!;
+      this.buf.set(wire.subarray(at, at + len + 1), this.pos);
+      this.pos += len + 1;
+    }
+    this.u8(0);
+  }
+
+  /** Writes every record of an RRset; returns how many. */
+  rrset(rrset: RRset, ttl = rrset.ttl): number {
+    for (const rdata of rrset.rdatas) {
+      this.name(rrset.owner, true);
+      this.u16(rrset.type);
+      this.u16(RRClass.IN);
+      this.u32(ttl);
+      const lenAt = this.pos;
+      this.pos += 2;
+      this.rdata(rdata);
+      this.buf.writeUInt16BE(this.pos - lenAt - 2, lenAt);
+    }
+    return rrset.rdatas.length;
+  }
+
+  private rdata(rdata: RData): void {
+    switch (rdata.kind) {
+      case 'A':
+      case 'AAAA':
+        this.bytes(rdata.bytes);
+        return;
+      // RFC 3597 §4: compression in rdata only for the RFC 1035 types.
+      case 'NS':
+      case 'CNAME':
+      case 'PTR':
+        this.name(rdata.target, true);
+        return;
+      case 'MX':
+        this.u16(rdata.preference);
+        this.name(rdata.exchange, true);
+        return;
+      case 'SOA':
+        this.name(rdata.mname, true);
+        this.name(rdata.rname, true);
+        this.u32(rdata.serial);
+        this.u32(rdata.refresh);
+        this.u32(rdata.retry);
+        this.u32(rdata.expire);
+        this.u32(rdata.minimum);
+        return;
+      case 'SRV':
+        this.u16(rdata.priority);
+        this.u16(rdata.weight);
+        this.u16(rdata.port);
+        this.name(rdata.target, false); // RFC 2782: the target is never compressed
+        return;
+      case 'TXT':
+        for (const s of rdata.strings) {
+          this.u8(s.length);
+          this.bytes(s);
+        }
+        return;
+      case 'CAA':
+        this.u8(rdata.flags);
+        this.u8(rdata.tag.length);
+        this.bytes(Buffer.from(rdata.tag, 'latin1'));
+        this.bytes(rdata.value);
+        return;
+      case 'TLSA':
+        this.u8(rdata.usage);
+        this.u8(rdata.selector);
+        this.u8(rdata.matchingType);
+        this.bytes(rdata.data);
+        return;
+      case 'generic':
+        this.bytes(rdata.data);
+        return;
+    }
+  }
+}
