@@ -1,0 +1,187 @@
+// One definition × one of its zones → the zone's records, each with the place it came from.
+// Names are resolved here (they depend on the zone); checks that need the whole zone or other
+// zones are in validate.ts and targets.ts.
+
+import { ipv4Bytes, ipv6Bytes, ipv6Text } from '../dns/ip.js';
+import { firstLabel, isAtOrBelow, isNameError, nameToText, parseName, ROOT, type Name } from '../dns/name.js';
+import { parseRecordLine } from '../dns/presentation.js';
+import type { RData, ResourceRecord } from '../dns/records.js';
+import { RRType } from '../dns/types.js';
+import { error, warning, type At, type Diagnostic } from './diagnostics.js';
+import { dottedRelative, hostNameProblem, resolveName } from './names.js';
+import type { Definition, Written } from './schema.js';
+
+/** A record and where it was written; `targetAt` is where its target name is, if it has one. */
+export interface Sourced {
+  readonly rr: ResourceRecord;
+  readonly at: At;
+  readonly targetAt?: At;
+}
+
+export interface Expanded {
+  readonly origin: Name;
+  readonly def: Definition;
+  readonly records: Sourced[];
+  /** Names given under hosts: or aliases:, valid addresses or not: a target there is not "missing". */
+  readonly declared: Set<string>;
+  readonly diagnostics: Diagnostic[];
+}
+
+type Role = 'owner' | 'target';
+
+export function expandZone(def: Definition, origin: Name): Expanded {
+  const out: Expanded = { origin, def, records: [], declared: new Set(), diagnostics: [] };
+  const x = new Expansion(def, origin, out);
+  x.soaAndNs();
+  x.hosts();
+  x.mx();
+  x.services();
+  x.aliases();
+  x.records();
+  return out;
+}
+
+class Expansion {
+  constructor(
+    private readonly def: Definition,
+    private readonly origin: Name,
+    private readonly out: Expanded,
+  ) {}
+
+  private error(at: At, message: string): undefined {
+    this.out.diagnostics.push(error(at, message));
+    return undefined;
+  }
+
+  private add(owner: Name, rdata: RData, at: At, targetAt?: At, ttl = this.def.ttl): void {
+    const type = rdata.kind === 'generic' ? 0 : RRType[rdata.kind];
+    const rr: ResourceRecord = { owner, type, ttl, rdata };
+    this.out.records.push(targetAt ? { rr, at, targetAt } : { rr, at });
+  }
+
+  /** A name from a YAML key or value, by the definition's name rules; undefined after an error. */
+  private name(w: Written, role: Role): Name | undefined {
+    const problem = hostNameProblem(w.text, role);
+    if (problem) return this.error(w.at, problem);
+    const n = resolveName(w.text, this.origin);
+    if (isNameError(n)) {
+      const zone = this.def.zones.length > 1 ? ` (in zone ${nameToText(this.origin)})` : '';
+      return this.error(w.at, n.error + zone);
+    }
+    if (role === 'owner') return this.owner(n, w.at) ? n : undefined;
+    // Only targets get the warning: an owner's other reading is outside the zone, an error anyway.
+    const doubt = dottedRelative(w.text, n, this.origin);
+    if (doubt) this.out.diagnostics.push(warning(w.at, doubt));
+    return n;
+  }
+
+  /** Owner checks shared by YAML keys and `records:` lines. */
+  private owner(n: Name, at: At): boolean {
+    if (!isAtOrBelow(n, this.origin)) {
+      this.error(at, `${nameToText(n)} is outside zone ${nameToText(this.origin)}: write a name at or below the zone, or define it in its own zone`);
+      return false;
+    }
+    if (firstLabel(n)?.toString('latin1') === '*') {
+      this.error(at, `wildcard names ('*') are not supported: list each name you need`);
+      return false;
+    }
+    return true;
+  }
+
+  /** A target that must be a host: '.' is refused with `dotMessage`. */
+  private host(w: Written, dotMessage: string): Name | undefined {
+    if (w.text === '.') return this.error(w.at, dotMessage);
+    return this.name(w, 'target');
+  }
+
+  soaAndNs(): void {
+    const soa = this.def.soa;
+    const rname = soa.rname ?? parseName('hostmaster', this.origin);
+    if (isNameError(rname)) this.error(soa.at, `hostmaster@ this zone is too long for the SOA contact (${rname.error}): give soa.contact`);
+    const targets = this.def.nameservers.map((ns) => this.host(ns, `'.' is not a nameserver: name a host, e.g. ns1`));
+    const mname = targets[0];
+    // The SOA goes first (export and tests read it there); MNAME is the first nameserver.
+    if (mname && !isNameError(rname)) {
+      const { serial, refresh, retry, expire, negativeTtl: minimum } = soa;
+      this.add(this.origin, { kind: 'SOA', mname, rname, serial, refresh, retry, expire, minimum }, soa.at);
+    }
+    targets.forEach((t, i) => {
+      const at = this.def.nameservers[i]!.at;
+      if (t) this.add(this.origin, { kind: 'NS', target: t }, at, at);
+    });
+  }
+
+  hosts(): void {
+    for (const h of this.def.hosts) {
+      const owner = this.name(h.name, 'owner');
+      if (!owner) continue;
+      this.out.declared.add(owner.key);
+      for (const a of h.addresses) {
+        if (a.family === 4) {
+          this.add(owner, { kind: 'A', address: a.text, bytes: ipv4Bytes(a.text) }, a.at);
+        } else {
+          const bytes = ipv6Bytes(a.text);
+          this.add(owner, { kind: 'AAAA', address: ipv6Text(bytes), bytes }, a.at);
+        }
+      }
+    }
+  }
+
+  mx(): void {
+    for (const m of this.def.mx) {
+      const exchange = m.host.text === '.' ? ROOT : this.name(m.host, 'target');
+      if (exchange) this.add(this.origin, { kind: 'MX', preference: m.preference, exchange }, m.host.at, m.host.at);
+    }
+  }
+
+  services(): void {
+    for (const s of this.def.services) {
+      const owner = parseName(s.service.label, this.origin);
+      if (isNameError(owner)) {
+        this.error(s.at, `${s.service.label} in zone ${nameToText(this.origin)}: ${owner.error}`);
+        continue;
+      }
+      if (s.off) this.add(owner, { kind: 'SRV', priority: 0, weight: 0, port: 0, target: ROOT }, s.at);
+      for (const t of s.targets) {
+        const target = this.host(t.host, `'.' means the service is not offered: write '${s.service.name}: off' instead`);
+        if (target) this.add(owner, { kind: 'SRV', priority: t.priority, weight: t.weight, port: t.port, target }, t.at, t.host.at);
+      }
+      // RFC 6764 §4: the path= TXT sits at the same owner as the SRV it belongs to.
+      if (s.path) this.add(owner, { kind: 'TXT', strings: [Buffer.from(`path=${s.path.text}`)] }, s.path.at);
+    }
+  }
+
+  aliases(): void {
+    for (const a of this.def.aliases) {
+      const owner = this.name(a.name, 'owner');
+      if (owner) this.out.declared.add(owner.key);
+      const target = this.host(a.target, `an alias needs a target name, not '.'`);
+      if (owner && target) this.add(owner, { kind: 'CNAME', target }, a.name.at, a.target.at);
+    }
+  }
+
+  records(): void {
+    for (const line of this.def.records) {
+      const rr = parseRecordLine(line.text, this.origin, this.def.ttl, resolveName);
+      if ('error' in rr) {
+        this.error(line.atCol(rr.col), rr.error);
+        continue;
+      }
+      if (!this.owner(rr.owner, line.at)) continue;
+      if (rr.type === RRType.SOA) {
+        this.error(line.at, `the SOA comes from 'soa:' and 'nameservers:': set its values there and remove this line`);
+        continue;
+      }
+      if (rr.type === RRType.NS) {
+        if (rr.owner.key === this.origin.key) {
+          this.error(line.at, `NS records at the apex come from 'nameservers:': list the nameserver there and remove this line`);
+        } else {
+          this.error(line.at, `delegating ${nameToText(rr.owner)} with NS records is not supported: serve it as a zone of its own, or remove this line`);
+        }
+        continue;
+      }
+      const hasTarget = rr.rdata.kind === 'MX' || rr.rdata.kind === 'SRV' || rr.rdata.kind === 'CNAME';
+      this.out.records.push(hasTarget ? { rr, at: line.at, targetAt: line.at } : { rr, at: line.at });
+    }
+  }
+}

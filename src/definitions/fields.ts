@@ -1,0 +1,127 @@
+// Typed reads from YAML nodes: every wrong shape becomes a diagnostic at the node, never a throw.
+
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { error, nearest, warning, type At, type Diagnostic } from './diagnostics.js';
+import type { Source } from './source.js';
+import type { Written } from './schema.js';
+
+/** A YAML node as the reader sees it: aliases already resolved, null for a missing value. */
+export type YNode = Scalar | YAMLMap | YAMLSeq;
+
+export interface Entry {
+  readonly key: string;
+  readonly keyAt: At;
+  readonly node: YNode | null;
+  readonly path: string;
+  /** Where the value is; the key's place when the value is missing. */
+  readonly at: At;
+}
+
+export interface Item {
+  readonly node: YNode | null;
+  readonly path: string;
+  readonly at: At;
+}
+
+/** `hosts.mail`, `hosts['mail.example.net']`, `services.imaps[1]`. */
+export function childPath(path: string, key: string): string {
+  const part = /^[A-Za-z0-9_@*-]+$/.test(key) ? key : `['${key}']`;
+  if (!path) return part.startsWith('[') ? part.slice(2, -2) : part;
+  return part.startsWith('[') ? path + part : `${path}.${part}`;
+}
+
+function describe(node: YNode | null): string {
+  if (node === null || (isScalar(node) && node.value === null)) return 'nothing';
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  const v = node.value;
+  return typeof v === 'string' ? `'${v}'` : String(v);
+}
+
+export class Reader {
+  constructor(
+    readonly src: Source,
+    private readonly doc: Document,
+    readonly diagnostics: Diagnostic[],
+  ) {}
+
+  error(at: At, message: string): void {
+    this.diagnostics.push(error(at, message));
+  }
+
+  warning(at: At, message: string): void {
+    this.diagnostics.push(warning(at, message));
+  }
+
+  /** Resolves `*alias` references; anything that is not a node reads as missing. */
+  deref(node: unknown): YNode | null {
+    const n = isAlias(node) ? node.resolve(this.doc) : node;
+    return isScalar(n) || isMap(n) || isSeq(n) ? n : null;
+  }
+
+  isMissing(node: YNode | null): boolean {
+    return node === null || (isScalar(node) && node.value === null);
+  }
+
+  /**
+   * The entries of a mapping. With `known`, any other key is an error that names the nearest
+   * known key. `what` says what the mapping is for, in the message when it is not one.
+   */
+  entries(node: YNode | null, at: At, what: string, known?: readonly string[]): Entry[] | undefined {
+    if (!isMap(node)) {
+      this.error(at, `expected ${what}, found ${describe(node)}`);
+      return undefined;
+    }
+    const out: Entry[] = [];
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = this.deref(pair.key);
+      const keyAt = this.src.at(keyNode, at.path, at);
+      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
+        this.error(keyAt, `a key here must be a plain word, found ${describe(keyNode)}`);
+        continue;
+      }
+      const key = String(keyNode.value);
+      const path = childPath(at.path, key);
+      if (known && !known.includes(key)) {
+        const near = nearest(key, known);
+        this.error(
+          { ...keyAt, path },
+          near ? `unknown key '${key}': did you mean '${near}'?` : `unknown key '${key}': the keys here are ${known.join(', ')}`,
+        );
+        continue;
+      }
+      const value = this.deref(pair.value);
+      const keyed = { ...keyAt, path };
+      out.push({ key, keyAt: keyed, node: value, path, at: this.src.at(value, path, keyed) });
+    }
+    return out;
+  }
+
+  /** The items of a list; a single value reads as a list of one. */
+  items(node: YNode | null, at: At): Item[] {
+    if (!isSeq(node)) return [{ node, path: at.path, at }];
+    return node.items.map((raw, i) => {
+      const n = this.deref(raw);
+      const path = `${at.path}[${i}]`;
+      return { node: n, path, at: this.src.at(n, path, { ...at, path }) };
+    });
+  }
+
+  /** A text scalar. */
+  text(node: YNode | null, at: At, what: string): Written | undefined {
+    if (isScalar(node) && typeof node.value === 'string' && node.value !== '') return { text: node.value, at };
+    this.error(at, `expected ${what}, found ${describe(node)}`);
+    return undefined;
+  }
+
+  /** A whole number in [min, max]; `hint` ends the message (what the number is, a reference). */
+  integer(node: YNode | null, at: At, min: number, max: number, hint = ''): number | undefined {
+    if (isScalar(node) && typeof node.value === 'number' && Number.isInteger(node.value) && node.value >= min && node.value <= max) {
+      return node.value;
+    }
+    const shown = node && !this.isMissing(node) ? this.src.written(node) : 'nothing';
+    this.error(at, `must be a whole number${hint} from ${min} to ${max}, not ${shown}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+// The name rules of the definition format. A name ending in '.' is absolute; a name ending in the
+// zone's own name (at a label boundary, case-blind) is absolute too; any other name is relative
+// to the zone; '@' is the apex.
+
+import { isIP } from '../dns/ip.js';
+import { isAtOrBelow, isNameError, nameToText, parseName, type Name, type NameError } from '../dns/name.js';
+
+function endsWithDot(text: string): boolean {
+  // A final '\.' is an escaped dot inside a label, not the root.
+  const m = /(\\*)\.$/.exec(text);
+  return m !== null && m[1]!.length % 2 === 0;
+}
+
+/** True when `text` is read relative to the zone it is in. */
+export function isRelative(text: string, origin: Name): boolean {
+  if (text === '@' || endsWithDot(text)) return false;
+  const absolute = parseName(text);
+  return isNameError(absolute) || !isAtOrBelow(absolute, origin);
+}
+
+/** Resolves a name as written in a definition (also used for `records:` lines). */
+export function resolveName(text: string, origin: Name): Name | NameError {
+  if (text === '@' || endsWithDot(text) || isRelative(text, origin)) return parseName(text, origin);
+  return parseName(text); // ends in the zone's name: absolute, as if it ended in '.'
+}
+
+/**
+ * The warning for a relative name with a dot in it, which may have been meant as a host outside
+ * the zone; undefined when the reading is not in doubt.
+ */
+export function dottedRelative(text: string, resolved: Name, origin: Name): string | undefined {
+  if (!isRelative(text, origin) || !/[^\\]\./.test(text)) return undefined;
+  return `'${text}' is read as ${nameToText(resolved)}; if you meant the host ${text}, write '${text}.'`;
+}
+
+export type NameRole = 'owner' | 'target' | 'zone';
+
+/** Characters of a host name as the YAML keys take it; `records:` lines keep zone-file freedom. */
+export function hostNameProblem(text: string, role: NameRole): string | undefined {
+  if (text === '@' || text === '.') return undefined;
+  if (isIP(text) !== 0) {
+    if (role === 'target') return `'${text}' is an address; a target is a host name: list the address under hosts: and use that name here`;
+    return `'${text}' is an address, not a ${role === 'zone' ? 'domain' : 'host'} name`;
+  }
+  if (/[^\x20-\x7e]/.test(text)) return `'${text}' has a character outside ASCII: write IDNs in their xn-- form`;
+  // Owners may be wildcards here only so that expand.ts can say they are not supported.
+  const allowed = role === 'owner' ? /^(\*\.)?[A-Za-z0-9_.-]+\.?$|^\*$/ : /^[A-Za-z0-9_.-]+\.?$/;
+  if (!allowed.test(text)) return `'${text}' is not a host name: use letters, digits, '-', '_' and '.'`;
+  return undefined;
+}

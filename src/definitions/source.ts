@@ -1,0 +1,71 @@
+// Source positions: YAML character offsets → 1-based line and column, including columns inside a
+// quoted scalar's value (so a `records:` line's error lands on the right character).
+
+import { Scalar, type LineCounter } from 'yaml';
+import type { At } from './diagnostics.js';
+
+export class Source {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    private readonly lines: LineCounter,
+  ) {}
+
+  atOffset(offset: number, path: string): At {
+    const p = this.lines.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    return { file: this.file, line: p.line, col: p.col, path };
+  }
+
+  /** Where a node starts; `fallback` (usually its key) for a node without a range (a missing value). */
+  at(node: { range?: readonly number[] | null } | null | undefined, path: string, fallback?: At): At {
+    const start = node?.range?.[0];
+    if (start === undefined || (fallback && node?.range?.[0] === node?.range?.[1])) {
+      return fallback ? { ...fallback, path } : this.atOffset(0, path);
+    }
+    return this.atOffset(start, path);
+  }
+
+  /** The node's text exactly as written in the file. */
+  written(node: { range?: readonly number[] | null }): string {
+    const r = node.range;
+    return r ? this.text.slice(r[0], r[1]) : '';
+  }
+
+  /**
+   * Where character `index` of a scalar's value is in the file. Exact for single-line plain and
+   * quoted scalars; block and multi-line scalars fold lines, so those point at the scalar.
+   */
+  inScalar(node: Scalar, index: number, path: string): At {
+    const r = node.range;
+    if (!r) return this.atOffset(0, path);
+    const raw = this.text.slice(r[0], r[1]);
+    if (raw.includes('\n')) return this.atOffset(r[0], path);
+    switch (node.type) {
+      case Scalar.PLAIN:
+        return this.atOffset(r[0] + index, path);
+      case Scalar.QUOTE_SINGLE:
+        return this.atOffset(r[0] + 1 + sourceIndex(raw.slice(1), index, singleQuotedWidth), path);
+      case Scalar.QUOTE_DOUBLE:
+        return this.atOffset(r[0] + 1 + sourceIndex(raw.slice(1), index, doubleQuotedWidth), path);
+      default:
+        return this.atOffset(r[0], path);
+    }
+  }
+}
+
+/** Source characters that produce the value character at `raw[i]`. */
+type Width = (raw: string, i: number) => number;
+
+const singleQuotedWidth: Width = (raw, i) => (raw[i] === "'" && raw[i + 1] === "'" ? 2 : 1);
+
+const doubleQuotedWidth: Width = (raw, i) => {
+  if (raw[i] !== '\\') return 1;
+  const widths: Record<string, number> = { x: 4, u: 6, U: 10 };
+  return widths[raw[i + 1] ?? ''] ?? 2;
+};
+
+function sourceIndex(raw: string, valueIndex: number, width: Width): number {
+  let at = 0;
+  for (let produced = 0; produced < valueIndex && at < raw.length; produced++) at += width(raw, at);
+  return at;
+}

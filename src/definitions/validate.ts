@@ -1,0 +1,129 @@
+// Checks within one zone's records: aliases (RFC 1034 §3.6.2), duplicate records, one TTL per
+// RRset (RFC 2181 §5.2). Returns the records as they will be served.
+
+import { nameToText, type Name } from '../dns/name.js';
+import { formatRdata } from '../dns/presentation.js';
+import type { RData } from '../dns/records.js';
+import { RRType, typeToText } from '../dns/types.js';
+import { error, warning, where, type Diagnostic } from './diagnostics.js';
+import type { Expanded, Sourced } from './expand.js';
+
+/** A zone's names: owner key → its name and records by type, in the order they were written. */
+export type ZoneIndex = Map<string, { readonly name: Name; readonly types: Map<number, Sourced[]> }>;
+
+export interface Checked extends Expanded {
+  /** Deduplicated, with one TTL per RRset, in the order written (SOA first). */
+  readonly served: Sourced[];
+  readonly index: ZoneIndex;
+}
+
+export function checkZone(x: Expanded): Checked {
+  const diagnostics = x.diagnostics;
+  const served = dedupe(x.records, diagnostics);
+  const index = indexOf(served);
+  const ttls = oneTtlPerSet(index, diagnostics);
+  checkAliases(x.origin, index, diagnostics);
+  return {
+    ...x,
+    served: served.map((s) => {
+      const ttl = ttls.get(`${s.rr.owner.key}/${s.rr.type}`)!;
+      return ttl === s.rr.ttl ? s : { ...s, rr: { ...s.rr, ttl } };
+    }),
+    index,
+  };
+}
+
+/** Identity of rdata for duplicate detection: names compare case-blind (RFC 4343). */
+function rdataKey(rdata: RData): string {
+  switch (rdata.kind) {
+    case 'NS':
+    case 'CNAME':
+    case 'PTR':
+      return rdata.target.key;
+    case 'MX':
+      return `${rdata.preference} ${rdata.exchange.key}`;
+    case 'SRV':
+      return `${rdata.priority} ${rdata.weight} ${rdata.port} ${rdata.target.key}`;
+    default:
+      return formatRdata(rdata);
+  }
+}
+
+function dedupe(records: readonly Sourced[], diagnostics: Diagnostic[]): Sourced[] {
+  const first = new Map<string, Sourced>();
+  const out: Sourced[] = [];
+  for (const s of records) {
+    const key = `${s.rr.owner.key}/${s.rr.type}/${rdataKey(s.rr.rdata)}`;
+    const seen = first.get(key);
+    if (seen) {
+      const shown = `${nameToText(s.rr.owner)} ${typeToText(s.rr.type)} ${formatRdata(s.rr.rdata)}`;
+      diagnostics.push(warning(s.at, `same record as ${where(seen.at, s.at)} (${shown}): it is served once; remove the copy`));
+      continue;
+    }
+    first.set(key, s);
+    out.push(s);
+  }
+  return out;
+}
+
+function indexOf(records: readonly Sourced[]): ZoneIndex {
+  const index: ZoneIndex = new Map();
+  for (const s of records) {
+    let node = index.get(s.rr.owner.key);
+    if (!node) index.set(s.rr.owner.key, (node = { name: s.rr.owner, types: new Map() }));
+    const set = node.types.get(s.rr.type);
+    if (set) set.push(s);
+    else node.types.set(s.rr.type, [s]);
+  }
+  return index;
+}
+
+/** The TTL each RRset is served with (`owner/type` → TTL): the lowest one written. */
+function oneTtlPerSet(index: ZoneIndex, diagnostics: Diagnostic[]): Map<string, number> {
+  const ttls = new Map<string, number>();
+  for (const [key, node] of index) {
+    for (const [type, set] of node.types) {
+      const min = Math.min(...set.map((s) => s.rr.ttl));
+      ttls.set(`${key}/${type}`, min);
+      const head = set[0]!;
+      const odd = set.find((s) => s.rr.ttl !== head.rr.ttl);
+      if (odd) {
+        diagnostics.push(
+          warning(
+            odd.at,
+            `TTL ${odd.rr.ttl} differs from TTL ${head.rr.ttl} of the ${typeToText(type)} record at ${where(head.at, odd.at)}; ` +
+              `all ${typeToText(type)} records of ${nameToText(node.name)} are served with TTL ${min} (RFC 2181 §5.2): give them one TTL`,
+          ),
+        );
+      }
+    }
+  }
+  return ttls;
+}
+
+function checkAliases(origin: Name, index: ZoneIndex, diagnostics: Diagnostic[]): void {
+  for (const node of index.values()) {
+    const cnames = node.types.get(RRType.CNAME);
+    if (!cnames) continue;
+    const head = cnames[0]!;
+    const shown = nameToText(node.name);
+    if (node.name.key === origin.key) {
+      diagnostics.push(error(head.at, `an alias cannot be at the zone's apex (RFC 1034 §3.6.2): give '@' its addresses under hosts: instead`));
+      continue;
+    }
+    for (const again of cnames.slice(1)) {
+      diagnostics.push(error(again.at, `${shown} is already an alias (${where(head.at, again.at)}): a name has one alias target`));
+    }
+    const others = [...node.types].filter(([type]) => type !== RRType.CNAME);
+    if (others.length > 0) {
+      const other = others[0]![1][0]!;
+      const types = others.map(([type]) => typeToText(type)).join(', ');
+      diagnostics.push(
+        error(
+          head.at,
+          `${shown} is an alias and also has ${types} data (${where(other.at, head.at)}): an alias has no other data (RFC 1034 §3.6.2); remove one of them`,
+        ),
+      );
+    }
+  }
+}
