@@ -2,7 +2,7 @@
 // The `records:` escape hatch of the definition format and `discodns export` both use this.
 
 import { ipv4Bytes, ipv6Bytes, ipv6Text, isIP } from './ip.js';
-import { isNameError, nameToText, parseName, type Name } from './name.js';
+import { isNameError, nameToText, parseName, type Name, type NameError } from './name.js';
 import { MAX_TTL, type RData, type ResourceRecord } from './records.js';
 import { RRType, typeFromText, typeToText } from './types.js';
 
@@ -72,16 +72,25 @@ function isParseError<T>(v: T | RecordParseError): v is RecordParseError {
 
 const TTL_RE = /^[0-9]+$/;
 
+/** Turns a name as written into a Name; the definition format has its own rules (definitions/names.ts). */
+export type NameResolver = (text: string, origin: Name) => Name | NameError;
+
 /**
  * Parses `owner [ttl] [class] type rdata…` relative to `origin`, with `defaultTtl` when the line
  * gives none. The owner is required (no blank-owner continuation: one line, one record).
+ * `resolve` reads the names (owner and targets); by default plain zone-file rules.
  */
-export function parseRecordLine(line: string, origin: Name, defaultTtl: number): ResourceRecord | RecordParseError {
+export function parseRecordLine(
+  line: string,
+  origin: Name,
+  defaultTtl: number,
+  resolve: NameResolver = parseName,
+): ResourceRecord | RecordParseError {
   const toks = tokenize(line);
   if (isParseError(toks)) return toks;
   if (toks.length === 0) return { error: 'empty record: write owner, type and data, e.g. \'@ TXT "v=spf1 mx -all"\'', col: 0 };
   const ownerTok = toks[0]!;
-  const owner = parseName(ownerTok.text, origin);
+  const owner = resolve(ownerTok.text, origin);
   if (isNameError(owner)) return { error: `owner: ${owner.error}`, col: ownerTok.col };
   let at = 1;
   let ttl = defaultTtl;
@@ -109,7 +118,7 @@ export function parseRecordLine(line: string, origin: Name, defaultTtl: number):
   if (type === undefined) {
     return { error: `unknown record type '${typeTok.text}': use a mnemonic such as TXT or CAA, or TYPEnnn with \\# data (RFC 3597)`, col: typeTok.col };
   }
-  const rdata = parseRdata(type, toks.slice(at + 1), origin, typeTok.col + typeTok.text.length);
+  const rdata = parseRdata(type, toks.slice(at + 1), origin, typeTok.col + typeTok.text.length, resolve);
   if (isParseError(rdata)) return rdata;
   return { owner, type, ttl, rdata };
 }
@@ -122,9 +131,9 @@ function num(tok: Token | undefined, what: string, max: number, endCol: number):
   return Number(tok.text);
 }
 
-function target(tok: Token | undefined, what: string, origin: Name, endCol: number): Name | RecordParseError {
+function target(tok: Token | undefined, what: string, origin: Name, endCol: number, resolve: NameResolver): Name | RecordParseError {
   if (!tok) return { error: `missing ${what}`, col: endCol };
-  const n = parseName(tok.text, origin);
+  const n = resolve(tok.text, origin);
   if (isNameError(n)) return { error: `${what}: ${n.error}`, col: tok.col };
   return n;
 }
@@ -143,7 +152,7 @@ function expectCount(toks: Token[], n: number, usage: string, endCol: number): R
   return undefined;
 }
 
-function parseRdata(type: number, toks: Token[], origin: Name, endCol: number): RData | RecordParseError {
+function parseRdata(type: number, toks: Token[], origin: Name, endCol: number, resolve: NameResolver): RData | RecordParseError {
   if (toks[0]?.text === '\\#') return parseGeneric(type, toks, endCol);
   const end = toks.length ? toks[toks.length - 1]!.col + toks[toks.length - 1]!.text.length : endCol;
   switch (type) {
@@ -165,7 +174,7 @@ function parseRdata(type: number, toks: Token[], origin: Name, endCol: number): 
     case RRType.PTR: {
       const e = expectCount(toks, 1, 'one target name', end);
       if (e) return e;
-      const n = target(toks[0], 'target', origin, end);
+      const n = target(toks[0], 'target', origin, end, resolve);
       if (isParseError(n)) return n;
       return { kind: type === RRType.NS ? 'NS' : type === RRType.CNAME ? 'CNAME' : 'PTR', target: n };
     }
@@ -174,7 +183,7 @@ function parseRdata(type: number, toks: Token[], origin: Name, endCol: number): 
       if (e) return e;
       const preference = num(toks[0], 'preference', 0xffff, end);
       if (isParseError(preference)) return preference;
-      const exchange = target(toks[1], 'exchange', origin, end);
+      const exchange = target(toks[1], 'exchange', origin, end, resolve);
       if (isParseError(exchange)) return exchange;
       return { kind: 'MX', preference, exchange };
     }
@@ -187,7 +196,7 @@ function parseRdata(type: number, toks: Token[], origin: Name, endCol: number): 
       if (isParseError(weight)) return weight;
       const port = num(toks[2], 'port', 0xffff, end);
       if (isParseError(port)) return port;
-      const t = target(toks[3], 'target', origin, end);
+      const t = target(toks[3], 'target', origin, end, resolve);
       if (isParseError(t)) return t;
       return { kind: 'SRV', priority, weight, port, target: t };
     }
@@ -225,9 +234,9 @@ function parseRdata(type: number, toks: Token[], origin: Name, endCol: number): 
     case RRType.SOA: {
       const e = expectCount(toks, 7, 'mname rname serial refresh retry expire minimum', end);
       if (e) return e;
-      const mname = target(toks[0], 'mname', origin, end);
+      const mname = target(toks[0], 'mname', origin, end, resolve);
       if (isParseError(mname)) return mname;
-      const rname = target(toks[1], 'rname', origin, end);
+      const rname = target(toks[1], 'rname', origin, end, resolve);
       if (isParseError(rname)) return rname;
       const values: number[] = [];
       for (const [i, what] of ['serial', 'refresh', 'retry', 'expire', 'minimum'].entries()) {

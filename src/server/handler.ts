@@ -5,64 +5,62 @@ import { nameFromWire } from '../dns/name.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
 import { compileTemplate, type Template } from '../wire/compile.js';
 import { parseQuery, type Query } from '../wire/query.js';
-import { assemble, emptyResponse, TCP_MAX, udpLimit } from '../wire/respond.js';
+import { assemble, emptyResponse, TCP_MAX, udpLimit, type EdnsIdentity } from '../wire/respond.js';
 import { MessageWriter } from '../wire/writer.js';
 import type { Snapshot } from './snapshot.js';
+import { countQuery, type ServerStats, type Transport } from './stats.js';
 
-export type Transport = 'udp' | 'tcp';
+export type { Transport };
 
 export interface HandlerOptions {
-  /** The UDP payload size we advertise and never exceed (RFC 8906; 1232 by default). */
-  readonly ednsUdpSize: number;
-}
-
-/** Counters the transports and metrics read. Plain numbers: the hot path only increments. */
-export interface HandlerStats {
-  queries: number;
-  dropped: number;
-  formerr: number;
-  truncated: number;
-}
-
-export function newStats(): HandlerStats {
-  return { queries: 0, dropped: 0, formerr: 0, truncated: 0 };
+  /** Our UDP size cap (RFC 8906; 1232 by default) and NSID. */
+  readonly edns: EdnsIdentity;
+  /** CHAOS-class TXT answers (id.server, version.bind, …) by qname key; absent names: REFUSED. */
+  readonly chaos: ReadonlyMap<string, Template>;
 }
 
 // One writer for every slow-path encode: handling is synchronous, so it is never shared.
 const slowWriter = new MessageWriter();
 
 /** The response to one DNS message, or undefined when it deserves none. */
-export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transport, options: HandlerOptions, stats: HandlerStats): Buffer | undefined {
+export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer | undefined {
   const parsed = parseQuery(msg);
   switch (parsed.kind) {
     case 'drop':
-      stats.dropped++;
+      if (parsed.reason === 'short') stats.droppedShort++;
+      else stats.droppedResponse++;
       return undefined;
     case 'formerr':
       stats.formerr++;
-      return emptyResponse(msg, parsed.id, parsed.opcode, parsed.rd, parsed.questionEnd, Rcode.FORMERR, undefined, options.ednsUdpSize);
+      return emptyResponse(msg, parsed.id, parsed.opcode, parsed.rd, parsed.questionEnd, Rcode.FORMERR, undefined, options.edns);
     case 'notimp':
-      return emptyResponse(msg, parsed.id, parsed.opcode, parsed.rd, parsed.questionEnd, Rcode.NOTIMP, undefined, options.ednsUdpSize);
+      return emptyResponse(msg, parsed.id, parsed.opcode, parsed.rd, parsed.questionEnd, Rcode.NOTIMP, undefined, options.edns);
   }
   const query = parsed.query;
-  stats.queries++;
-  const refuse = (rcode: number): Buffer => emptyResponse(msg, query.id, 0, query.rd, query.questionEnd, rcode, query.edns, options.ednsUdpSize);
+  const refuse = (rcode: number): Buffer => {
+    countQuery(stats, transport, query.qtype, rcode);
+    return emptyResponse(msg, query.id, 0, query.rd, query.questionEnd, rcode, query.edns, options.edns);
+  };
 
   // RFC 6891 §6.1.3: we speak EDNS version 0 only.
   if (query.edns && query.edns.version > 0) return refuse(Rcode.BADVERS);
-  // Zone data is class IN; CHAOS and the rest are not served here.
-  if (query.qclass !== RRClass.IN) return refuse(Rcode.REFUSED);
+  if (query.qclass !== RRClass.IN) {
+    const chaos = query.qclass === RRClass.CH && (query.qtype === RRType.TXT || query.qtype === RRType.ANY) ? options.chaos.get(query.qkey) : undefined;
+    return chaos ? respond(msg, query, chaos, transport, options, stats) : refuse(Rcode.REFUSED);
+  }
   // Zone transfers are not implemented: NOTIMP over UDP (where they cannot work anyway),
   // REFUSED over TCP, as a server that does not allow them answers.
   if (query.qtype === RRType.AXFR || query.qtype === RRType.IXFR) {
     return refuse(transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED);
   }
-  if (query.qtype === RRType.MAILA || query.qtype === RRType.MAILB) return refuse(Rcode.NOTIMP);
+  return respond(msg, query, findTemplate(snapshot, query), transport, options, stats);
+}
 
-  const template = findTemplate(snapshot, query);
-  const limit = transport === 'udp' ? udpLimit(query.edns, options.ednsUdpSize) : TCP_MAX;
-  const out = assemble(msg, query, template, limit, options.ednsUdpSize);
+function respond(msg: Buffer, query: Query, template: Template, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer {
+  const limit = transport === 'udp' ? udpLimit(query.edns, options.edns.udpSize) : TCP_MAX;
+  const out = assemble(msg, query, template, limit, options.edns);
   if (out.truncated) stats.truncated++;
+  countQuery(stats, transport, query.qtype, template.rcode);
   return out.bytes;
 }
 

@@ -28,7 +28,37 @@ export interface Snapshot {
 }
 
 export function buildSnapshot(inputs: readonly ZoneInput[], cacheSize: number): Snapshot {
-  const zones: Zone[] = inputs.map((z) => buildZone(z.origin, z.records));
+  const steps = snapshotSteps(inputs, cacheSize);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/** Longest stretch the build runs before letting queued queries through. */
+const SLICE_MS = 10;
+
+/**
+ * Builds the snapshot in slices of about SLICE_MS, yielding to the event loop between them, so
+ * queries keep being answered from the current snapshot while a large one is built.
+ */
+export async function buildSnapshotSliced(inputs: readonly ZoneInput[], cacheSize: number): Promise<Snapshot> {
+  const steps = snapshotSteps(inputs, cacheSize);
+  let sliceStart = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** The build as a generator: one step per zone built or compiled. */
+function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Generator<void, Snapshot> {
+  const zones: Zone[] = [];
+  for (const z of inputs) {
+    zones.push(buildZone(z.origin, z.records));
+    yield;
+  }
   const catalog = buildCatalog(zones);
   const templates = new Map<string, NodeTemplates>();
   const writer = new MessageWriter();
@@ -37,6 +67,7 @@ export function buildSnapshot(inputs: readonly ZoneInput[], cacheSize: number): 
       // With nested zones served, a name belongs to the deepest zone that encloses it.
       if (findZone(catalog, key) === zone) templates.set(key, t);
     }
+    yield;
   }
   return Object.freeze({
     catalog,

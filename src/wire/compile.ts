@@ -4,7 +4,7 @@
 import { lookup, type LookupResult } from '../dns/lookup.js';
 import { findZone, type Catalog } from '../dns/catalog.js';
 import type { Name } from '../dns/name.js';
-import { RRType, Rcode } from '../dns/types.js';
+import { RRClass, RRType, Rcode } from '../dns/types.js';
 import type { Zone } from '../dns/zone.js';
 import { MessageWriter } from './writer.js';
 
@@ -98,4 +98,22 @@ function chainEndTypes(catalog: Catalog, start: Name): Iterable<number> {
   if (lastCname?.kind !== 'CNAME') return [];
   const key = lastCname.target.key;
   return findZone(catalog, key)?.nodes.get(key)?.rrsets.keys() ?? [];
+}
+
+/**
+ * A CHAOS-class TXT answer (RFC 4892: id.server, version.bind …): the server describing itself,
+ * with AA as Knot and NSD send it. TTL 0: it is not data to cache.
+ */
+export function compileChaosTemplate(w: MessageWriter, qname: Name, text: string): Template {
+  w.reset();
+  w.pos = HEADER;
+  w.name(qname, false);
+  w.pos += 4;
+  const start = w.pos;
+  const strings = [];
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 0; i < bytes.length || i === 0; i += 255) strings.push(bytes.subarray(i, i + 255));
+  const ancount = w.rrset({ owner: qname, type: RRType.TXT, ttl: 0, rdatas: [{ kind: 'TXT', strings }] }, RRClass.CH);
+  const body = Buffer.from(w.buf.subarray(start, w.pos));
+  return Object.freeze({ rcode: Rcode.NOERROR, aa: true, ancount, nscount: 0, arcount: 0, body, withoutAdditional: body.length });
 }

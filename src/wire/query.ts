@@ -1,7 +1,7 @@
 // The fast-path query parser: header, the one question, and the OPT record, read by hand from
 // untrusted bytes. It never throws; every way a packet can be wrong maps to drop or FORMERR.
 
-import { RRType } from '../dns/types.js';
+import { RRType } from "../dns/types.js";
 
 export interface Edns {
   /** The requestor's UDP payload size, as sent (RFC 6891 §6.2.3). */
@@ -9,6 +9,8 @@ export interface Edns {
   readonly version: number;
   /** DNSSEC OK: copied back (RFC 3225 §3). */
   readonly dnssecOk: boolean;
+  /** The client asked for our name server identifier (RFC 5001). */
+  readonly nsid: boolean;
 }
 
 export interface Query {
@@ -81,7 +83,6 @@ export function parseQuery(msg: Buffer): ParsedQuery {
   const qclass = (msg[at + 2]! << 8) | msg[at + 3]!;
   const questionEnd = at + 4;
   if (opcode !== 0) return { kind: 'notimp', id, opcode, rd, questionEnd };
-  if (qtype === RRType.OPT) return formerr('OPT is not a query type', questionEnd);
 
   // Skip answer and authority records; find the OPT among the additional ones (RFC 6891 §6.1.1).
   const ancount = (msg[6]! << 8) | msg[7]!;
@@ -102,11 +103,13 @@ export function parseQuery(msg: Buffer): ParsedQuery {
       if (i < ancount + nscount) return formerr('OPT outside the additional section', questionEnd);
       if (edns) return formerr('two OPT records', questionEnd);
       if (msg[ownerAt] !== 0) return formerr('OPT owner is not the root', questionEnd);
-      if (!optionsWellFormed(msg, rdataAt, rdataAt + rdlength)) return formerr('malformed EDNS option', questionEnd);
+      const options = scanOptions(msg, rdataAt, rdataAt + rdlength);
+      if (options < 0) return formerr('malformed EDNS option', questionEnd);
       edns = {
         udpSize: (msg[at + 2]! << 8) | msg[at + 3]!,
         version: msg[at + 5]!,
         dnssecOk: (msg[at + 6]! & 0x80) !== 0,
+        nsid: (options & OPTION_NSID) !== 0,
       };
     }
     at = rdataAt + rdlength;
@@ -127,12 +130,21 @@ function skipName(msg: Buffer, at: number): number {
   return -1;
 }
 
-/** Each option's code and length fit in the OPT rdata (RFC 6891 §6.1.2). Contents are ignored. */
-function optionsWellFormed(msg: Buffer, at: number, end: number): boolean {
+const OPTION_NSID = 1;
+const NSID_CODE = 3;
+
+/**
+ * Checks that each option's code and length fit in the OPT rdata (RFC 6891 §6.1.2); returns -1
+ * when they do not, else bit flags of the options we act on. Other options are ignored.
+ */
+function scanOptions(msg: Buffer, at: number, end: number): number {
+  let found = 0;
   while (at < end) {
-    if (at + 4 > end) return false;
+    if (at + 4 > end) return -1;
+    const code = (msg[at]! << 8) | msg[at + 1]!;
     const len = (msg[at + 2]! << 8) | msg[at + 3]!;
+    if (code === NSID_CODE) found |= OPTION_NSID;
     at += 4 + len;
   }
-  return at === end;
+  return at === end ? found : -1;
 }

@@ -28,18 +28,38 @@ function writeHeader(out: Buffer, id: number, opcode: number, aa: boolean, tc: b
   out.writeUInt16BE(counts[3], 10);
 }
 
+/** What we say about ourselves in OPT records. */
+export interface EdnsIdentity {
+  /** Our UDP payload size: advertised, and the cap on UDP responses. */
+  readonly udpSize: number;
+  /** NSID option payload (RFC 5001), sent only to clients that ask; undefined: none. */
+  readonly nsid: Buffer | undefined;
+}
+
+function optSize(edns: Edns | undefined, us: EdnsIdentity): number {
+  if (!edns) return 0;
+  return edns.nsid && us.nsid ? OPT_SIZE + 4 + us.nsid.length : OPT_SIZE;
+}
+
 /** OPT pseudo-record (RFC 6891 §6.1.2): our payload size, extended rcode, version 0, DO copied. */
-function writeOpt(out: Buffer, at: number, ourUdpSize: number, rcode: number, dnssecOk: boolean): void {
+function writeOpt(out: Buffer, at: number, us: EdnsIdentity, rcode: number, edns: Edns): void {
+  const nsid = edns.nsid ? us.nsid : undefined;
   out[at] = 0; // root owner
   out[at + 1] = 0;
   out[at + 2] = 41;
-  out.writeUInt16BE(ourUdpSize, at + 3);
+  out.writeUInt16BE(us.udpSize, at + 3);
   out[at + 5] = rcode >> 4; // upper 8 bits of the 12-bit rcode
   out[at + 6] = 0; // version
-  out[at + 7] = dnssecOk ? 0x80 : 0;
+  out[at + 7] = edns.dnssecOk ? 0x80 : 0; // DO copied; no other flag echoed
   out[at + 8] = 0;
-  out[at + 9] = 0; // rdlength
-  out[at + 10] = 0;
+  if (!nsid) {
+    out.writeUInt16BE(0, at + 9);
+    return;
+  }
+  out.writeUInt16BE(4 + nsid.length, at + 9);
+  out.writeUInt16BE(3, at + 11); // NSID option code
+  out.writeUInt16BE(nsid.length, at + 13);
+  nsid.copy(out, at + 15);
 }
 
 export interface Assembled {
@@ -52,9 +72,9 @@ export interface Assembled {
  * whole body does not fit, additional records are left out without TC (RFC 2181 §9); if the
  * answer and authority do not fit either, TC is set and only header, question and OPT go.
  */
-export function assemble(msg: Buffer, query: Query, template: Template, limit: number, ourUdpSize: number): Assembled {
+export function assemble(msg: Buffer, query: Query, template: Template, limit: number, us: EdnsIdentity): Assembled {
   const qlen = query.questionEnd - HEADER;
-  const opt = query.edns ? OPT_SIZE : 0;
+  const opt = optSize(query.edns, us);
   const fixed = HEADER + qlen + opt;
   let bodyLen = template.body.length;
   let arcount = template.arcount;
@@ -75,7 +95,7 @@ export function assemble(msg: Buffer, query: Query, template: Template, limit: n
   writeHeader(out, query.id, 0, template.aa, truncated, query.rd, template.rcode, [1, ancount, nscount, arcount + (opt ? 1 : 0)]);
   msg.copy(out, HEADER, HEADER, query.questionEnd);
   if (bodyLen) template.body.copy(out, HEADER + qlen, 0, bodyLen);
-  if (query.edns) writeOpt(out, HEADER + qlen + bodyLen, ourUdpSize, template.rcode, query.edns.dnssecOk);
+  if (query.edns) writeOpt(out, HEADER + qlen + bodyLen, us, template.rcode, query.edns);
   return { bytes: out, truncated };
 }
 
@@ -91,13 +111,13 @@ export function emptyResponse(
   questionEnd: number | undefined,
   rcode: number,
   edns: Edns | undefined,
-  ourUdpSize: number,
+  us: EdnsIdentity,
 ): Buffer {
   const qlen = questionEnd === undefined ? 0 : questionEnd - HEADER;
-  const opt = edns ? OPT_SIZE : 0;
+  const opt = optSize(edns, us);
   const out = Buffer.allocUnsafe(HEADER + qlen + opt);
   writeHeader(out, id, opcode, false, false, rd, rcode, [qlen ? 1 : 0, 0, 0, opt ? 1 : 0]);
   if (qlen) msg.copy(out, HEADER, HEADER, questionEnd);
-  if (edns) writeOpt(out, HEADER + qlen, ourUdpSize, rcode, edns.dnssecOk);
+  if (edns) writeOpt(out, HEADER + qlen, us, rcode, edns);
   return out;
 }

@@ -64,11 +64,12 @@ export class MessageWriter {
   }
 
   /** Writes every record of an RRset; returns how many. */
-  rrset(rrset: RRset, ttl = rrset.ttl): number {
+  rrset(rrset: RRset, rrclass: number = RRClass.IN): number {
+    const ttl = rrset.ttl;
     for (const rdata of rrset.rdatas) {
       this.name(rrset.owner, true);
       this.u16(rrset.type);
-      this.u16(RRClass.IN);
+      this.u16(rrclass);
       this.u32(ttl);
       const lenAt = this.pos;
       this.pos += 2;

@@ -1,6 +1,8 @@
 // RFC 6891 / RFC 8906 EDNS and RFC 2181 §9 truncation, through the handler.
 import { describe, expect, it } from 'vitest';
-import { handleMessage, newStats } from '../../src/server/handler.js';
+import { handleMessage } from '../../src/server/handler.js';
+import { handlerOptions } from '../../src/server/identity.js';
+import { newStats } from '../../src/server/stats.js';
 import { buildQuery, normalize } from '../support/query.js';
 import { EXAMPLE_ZONE, snapshotFromText } from '../support/zonetext.js';
 
@@ -9,8 +11,8 @@ import { EXAMPLE_ZONE, snapshotFromText } from '../support/zonetext.js';
 const long = (i: number) => `big TXT "${String(i).padStart(3, '0')}${'x'.repeat(200)}"`;
 const targets = Array.from({ length: 12 }, (_, i) => `_jmap._tcp SRV 0 1 443 host${i}\nhost${i} AAAA 2001:db8::${i + 1}\nhost${i} A 192.0.2.${i + 1}`).join('\n');
 const snapshot = snapshotFromText({ 'example.com.': `${EXAMPLE_ZONE}\n${Array.from({ length: 8 }, (_, i) => long(i)).join('\n')}\n${targets}` });
-const ask = (msg: Buffer, transport: 'udp' | 'tcp' = 'udp', ednsUdpSize = 1232) => normalize(handleMessage(snapshot, msg, transport, { ednsUdpSize }, newStats())!);
-const raw = (msg: Buffer) => handleMessage(snapshot, msg, 'udp', { ednsUdpSize: 1232 }, newStats())!;
+const ask = (msg: Buffer, transport: 'udp' | 'tcp' = 'udp', ednsUdpSize = 1232) => normalize(handleMessage(snapshot, msg, transport, handlerOptions({ udpSize: ednsUdpSize, nsid: '', id: '', version: '' }), newStats())!);
+const raw = (msg: Buffer) => handleMessage(snapshot, msg, 'udp', handlerOptions({ udpSize: 1232, nsid: '', id: '', version: '' }), newStats())!;
 
 describe('RFC 6891 §7: OPT only when the query had one', () => {
   it('no OPT in, no OPT out', () => {

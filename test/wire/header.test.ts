@@ -1,11 +1,13 @@
 // RFC-CHECKLIST "Header and question", through the handler (bytes in, bytes out, no sockets).
 import { describe, expect, it } from 'vitest';
-import { handleMessage, newStats } from '../../src/server/handler.js';
+import { handleMessage } from '../../src/server/handler.js';
+import { handlerOptions } from '../../src/server/identity.js';
+import { newStats } from '../../src/server/stats.js';
 import { buildQuery, encodeName, normalize } from '../support/query.js';
 import { EXAMPLE_ZONE, snapshotFromText } from '../support/zonetext.js';
 
 const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE });
-const opts = { ednsUdpSize: 1232 };
+const opts = handlerOptions({ udpSize: 1232, nsid: '', id: '', version: '' });
 const ask = (msg: Buffer, transport: 'udp' | 'tcp' = 'udp') => handleMessage(snapshot, msg, transport, opts, newStats());
 const A = 1;
 
@@ -109,7 +111,7 @@ describe('Out-of-zone names: REFUSED, no AA, no records', () => {
 });
 
 describe('Unknown types: NODATA, never FORMERR or NOTIMP', () => {
-  it.each([999, 65280, 65535, 0])('type %i', (qtype) => {
+  it.each([999, 65280, 65535, 0, 41, 253, 254])('type %i', (qtype) => {
     const n = normalize(ask(buildQuery({ id: 6, qname: 'mail.example.com', qtype }))!);
     expect(n.rcodeName).toBe('NOERROR');
     expect(n.flags.aa).toBe(true);

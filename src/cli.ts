@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+// discodns command line: serve | check | export.
+
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { describeConfig, loadConfig, type Config, type ConfigFlags } from './config.js';
+import { formatDiagnostic } from './definitions/index.js';
+import { isNameError, parseName } from './dns/name.js';
+import { formatZone } from './dns/zonefile.js';
+import { createLogger } from './log.js';
+import { ListenError } from './server/listen.js';
+import { startServer } from './server/serve.js';
+import { loadZones } from './server/zonefiles.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const USAGE = `discodns ${VERSION} — authoritative DNS for mail-client discovery
+
+Usage:
+  discodns serve  [--config FILE] [--zones DIR] [--listen ADDR]… [--port N]
+  discodns check  [--strict] [PATH…]
+  discodns export [--zones DIR] [ZONE…]
+  discodns --version
+  discodns COMMAND --help`;
+
+const HELP: Record<string, string> = {
+  serve: `discodns serve — answer for the zones defined under the zones directory, over UDP and TCP
+
+Options:
+  --config FILE     JSON config file (keys below)
+  --zones DIR       zone definitions directory            (config zones)
+  --listen ADDR     address to listen on; repeat for more  (config listen)
+  --port N          UDP and TCP port; 0 picks a free one   (config port)
+  --log-level L     fatal|error|warn|info|debug|trace|silent
+  --log-format F    json|pretty
+
+Precedence: defaults < --config file < DISCODNS_* environment < flags.
+Config keys (environment variable, default):
+${describeConfig()}`,
+  check: `discodns check — validate zone definitions as serve would, without serving
+
+  discodns check [--strict] [--config FILE] [PATH…]
+
+PATH is a definition file or a directory of them (default: the configured zones directory).
+Prints every problem as file:line:col: error|warning: key: message.
+Exit status: 1 when there are errors (or, with --strict, warnings), 0 otherwise.`,
+  export: `discodns export — print zones as RFC 1035 zone-file text
+
+  discodns export [--zones DIR] [--config FILE] [ZONE…]
+
+Prints every zone defined under DIR, or only the named ZONEs. The output loads unchanged in
+Knot (kzonecheck), BIND (named-checkzone) and ldns (ldns-read-zone).`,
+};
+
+const OPTIONS = {
+  config: { type: 'string' },
+  zones: { type: 'string' },
+  listen: { type: 'string', multiple: true },
+  port: { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
+  strict: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} satisfies ParseArgsConfig['options'];
+
+const ALLOWED: Record<string, readonly string[]> = {
+  serve: ['config', 'zones', 'listen', 'port', 'log-level', 'log-format', 'help'],
+  check: ['config', 'zones', 'strict', 'help'],
+  export: ['config', 'zones', 'help'],
+};
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`discodns: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    fail(`${(e as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (!command) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const allowed = ALLOWED[command];
+  if (!allowed) fail(`unknown command '${command}'\n${USAGE}`);
+  if (values.help) {
+    process.stdout.write(`${HELP[command]}\n`);
+    return 0;
+  }
+  for (const key of Object.keys(values)) {
+    if (!allowed.includes(key)) fail(`--${key} does not apply to '${command}'; see discodns ${command} --help`);
+  }
+  if (command === 'serve' && rest.length) fail(`serve takes no arguments (got '${rest[0]}'); use --zones DIR`);
+
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = /^[0-9]+$/.test(values.port) ? Number(values.port) : NaN;
+    if (!(port >= 0 && port <= 65535)) fail(`--port '${values.port}': give a port number from 0 to 65535`);
+  }
+  const flags: ConfigFlags = {
+    listen: values.listen,
+    port,
+    zones: values.zones,
+    logLevel: values['log-level'],
+    logFormat: values['log-format'],
+  };
+  const result = loadConfig(values.config, flags);
+  if ('error' in result) fail(result.error);
+  const config = result.config;
+
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'check':
+      return check(config, rest, values.strict === true);
+    default:
+      return exportZones(config, rest);
+  }
+}
+
+async function serve(config: Config): Promise<number> {
+  const log = createLogger(config.log.level, config.log.format);
+  let server;
+  try {
+    server = await startServer(config, log);
+  } catch (e) {
+    if (e instanceof ListenError) {
+      const hint =
+        e.code === 'EADDRINUSE'
+          ? 'another program (another DNS server?) holds it: stop it, or choose --port/--listen'
+          : e.code === 'EACCES' && e.port < 1024
+            ? 'ports below 1024 need privilege: run under the systemd unit, or grant CAP_NET_BIND_SERVICE'
+            : e.code === 'EADDRNOTAVAIL'
+              ? 'that address is not configured on this machine: check --listen'
+              : 'check --listen and --port';
+      fail(`cannot listen on ${e.transport} ${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}: ${e.code ?? e.message}; ${hint}`, 1);
+    }
+    throw e;
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) process.exit(1); // a second signal: leave now
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    const deadline = setTimeout(() => process.exit(0), 5000);
+    deadline.unref();
+    void server.close().then(() => {
+      log.info({ stats: server.stats }, 'stopped');
+      log.flush?.();
+      process.exit(0);
+    });
+  };
+  process.on('SIGHUP', () => {
+    void server.reload().catch((err: unknown) => log.error({ err }, 'bug: reload failed; previous zones stay in service'));
+  });
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return new Promise<number>(() => {
+    /* runs until a signal */
+  });
+}
+
+async function check(config: Config, paths: string[], strict: boolean): Promise<number> {
+  const loaded = await loadZones(paths.length ? paths : [config.zones]);
+  for (const d of loaded.diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = loaded.diagnostics.length - errors;
+  const records = loaded.zones.reduce((n, z) => n + z.records.length, 0);
+  process.stderr.write(`${loaded.files.length} files, ${loaded.zones.length} zones (${records} records) good; ${errors} errors, ${warnings} warnings\n`);
+  return errors > 0 || (strict && warnings > 0) ? 1 : 0;
+}
+
+async function exportZones(config: Config, wanted: string[]): Promise<number> {
+  const loaded = await loadZones([config.zones]);
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  const wantedKeys = new Set<string>();
+  for (const text of wanted) {
+    const n = parseName(text.endsWith('.') ? text : `${text}.`);
+    if (isNameError(n)) fail(`zone '${text}': ${n.error}`);
+    if (!loaded.zones.some((z) => z.origin.key === n.key)) {
+      fail(`no zone '${text}' is served from ${config.zones}${errors.length ? ' (see the errors above)' : ''}`, 1);
+    }
+    wantedKeys.add(n.key);
+  }
+  const zones = wanted.length ? loaded.zones.filter((z) => wantedKeys.has(z.origin.key)) : loaded.zones;
+  const out = zones.map((z) => formatZone(z.origin, z.records, `from ${z.file}`)).join('\n');
+  process.stdout.write(out);
+  return errors.length ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`discodns: internal error (a bug): ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,226 @@
+// Configuration: every knob, its default, env var and flag, in one convict schema.
+// Precedence: defaults < config file (--config) < DISCODNS_* environment < command-line flags.
+
+import convict from 'convict';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+
+function listenAddresses(value: unknown): asserts value is string[] {
+  if (!Array.isArray(value) || value.length === 0) throw new Error('must list at least one IP address, e.g. ["127.0.0.1", "::1"]');
+  for (const a of value) {
+    if (typeof a !== 'string' || net.isIP(a) === 0) throw new Error(`'${String(a)}' is not an IP address (give addresses, not host names)`);
+  }
+}
+
+function integerIn(min: number, max: number) {
+  return (value: unknown): void => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`must be a whole number from ${min} to ${max}`);
+    }
+  };
+}
+
+function hostPort(value: unknown): void {
+  const m = typeof value === 'string' ? /^\[?([^\]]+?)\]?:([0-9]{1,5})$/.exec(value) : null;
+  if (!m || net.isIP(m[1]!) === 0 || Number(m[2]) > 65535) throw new Error('must be IP:port, e.g. 127.0.0.1:9153 or [::1]:9153');
+}
+
+function fraction(value: unknown): void {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error('must be a number from 0 to 1');
+}
+
+const schema = {
+  listen: {
+    doc: 'Addresses to answer on, UDP and TCP',
+    format: listenAddresses,
+    default: ['127.0.0.1', '::1'],
+    env: 'DISCODNS_LISTEN',
+  },
+  port: {
+    doc: 'Port for UDP and TCP (53 in production; 0 picks a free one)',
+    format: integerIn(0, 65535),
+    default: 5300,
+    env: 'DISCODNS_PORT',
+  },
+  zones: {
+    doc: 'Directory of zone definitions (*.yaml, *.yml)',
+    format: String,
+    default: 'zones',
+    env: 'DISCODNS_ZONES',
+  },
+  edns: {
+    udpSize: {
+      doc: 'Largest UDP response we send and the size we advertise (RFC 8906: 1232 avoids fragmentation)',
+      format: integerIn(512, 4096),
+      default: 1232,
+      env: 'DISCODNS_EDNS_UDP_SIZE',
+    },
+  },
+  tcp: {
+    idleTimeout: {
+      doc: 'Milliseconds a TCP connection may stay without a complete query (RFC 7766 §6.2.3)',
+      format: integerIn(100, 300_000),
+      default: 10_000,
+      env: 'DISCODNS_TCP_IDLE_TIMEOUT',
+    },
+    maxConnections: {
+      doc: 'Concurrent TCP connections; more are refused',
+      format: integerIn(1, 100_000),
+      default: 1000,
+      env: 'DISCODNS_TCP_MAX_CONNECTIONS',
+    },
+    maxMessageSize: {
+      doc: 'Longest TCP query message in bytes; a longer one closes the connection',
+      format: integerIn(512, 65535),
+      default: 16384,
+      env: 'DISCODNS_TCP_MAX_MESSAGE_SIZE',
+    },
+  },
+  cache: {
+    size: {
+      doc: 'Entries in the cache of answers for names that do not exist (bounds memory under floods)',
+      format: integerIn(1, 10_000_000),
+      default: 10_000,
+      env: 'DISCODNS_CACHE_SIZE',
+    },
+  },
+  identity: {
+    nsid: {
+      doc: 'NSID (RFC 5001) sent to clients that ask; empty: none',
+      format: String,
+      default: '',
+      env: 'DISCODNS_NSID',
+    },
+    id: {
+      doc: 'Answer for CHAOS TXT id.server and hostname.bind; empty: REFUSED',
+      format: String,
+      default: '',
+      env: 'DISCODNS_ID_SERVER',
+    },
+    version: {
+      doc: 'Answer for CHAOS TXT version.bind and version.server; empty: REFUSED',
+      format: String,
+      default: '',
+      env: 'DISCODNS_VERSION_BIND',
+    },
+  },
+  metrics: {
+    enabled: {
+      doc: 'Serve Prometheus metrics over HTTP at metrics.listen',
+      format: Boolean,
+      default: false,
+      env: 'DISCODNS_METRICS',
+    },
+    listen: {
+      doc: 'Address:port of the metrics endpoint (keep it private)',
+      format: hostPort,
+      default: '127.0.0.1:9153',
+      env: 'DISCODNS_METRICS_LISTEN',
+    },
+  },
+  log: {
+    level: {
+      doc: 'Log level',
+      format: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+      env: 'DISCODNS_LOG_LEVEL',
+    },
+    format: {
+      doc: 'json (for journald and log shippers) or pretty (for a terminal)',
+      format: ['json', 'pretty'],
+      default: 'json',
+      env: 'DISCODNS_LOG_FORMAT',
+    },
+    queries: {
+      doc: 'Log queries (off by default: it costs throughput)',
+      format: Boolean,
+      default: false,
+      env: 'DISCODNS_LOG_QUERIES',
+    },
+    querySampleRate: {
+      doc: 'Share of queries logged when log.queries is on, from 0 to 1',
+      format: fraction,
+      default: 1,
+      env: 'DISCODNS_LOG_QUERY_SAMPLE_RATE',
+    },
+  },
+};
+
+export interface Config {
+  readonly listen: readonly string[];
+  readonly port: number;
+  readonly zones: string;
+  readonly edns: { readonly udpSize: number };
+  readonly tcp: { readonly idleTimeout: number; readonly maxConnections: number; readonly maxMessageSize: number };
+  readonly cache: { readonly size: number };
+  readonly identity: { readonly nsid: string; readonly id: string; readonly version: string };
+  readonly metrics: { readonly enabled: boolean; readonly listen: string };
+  readonly log: { readonly level: string; readonly format: 'json' | 'pretty'; readonly queries: boolean; readonly querySampleRate: number };
+}
+
+/** Flag values from the command line, already typed by the CLI; undefined means not given. */
+export interface ConfigFlags {
+  readonly listen?: string[] | undefined;
+  readonly port?: number | undefined;
+  readonly zones?: string | undefined;
+  readonly logLevel?: string | undefined;
+  readonly logFormat?: string | undefined;
+}
+
+export type ConfigResult = { readonly config: Config } | { readonly error: string };
+
+/** Builds the configuration; a bad value is an error naming the key, the value and what is allowed. */
+export function loadConfig(file: string | undefined, flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const conf = convict(schema, { env, args: [] });
+  try {
+    if (file !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        return { error: `config file ${file}: ${(e as Error).message}` };
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (e) {
+        return { error: `config file ${file} is not valid JSON: ${(e as Error).message}` };
+      }
+      conf.load(parsed as object);
+    }
+    if (flags.listen !== undefined) conf.set('listen', flags.listen);
+    if (flags.port !== undefined) conf.set('port', flags.port);
+    if (flags.zones !== undefined) conf.set('zones', flags.zones);
+    if (flags.logLevel !== undefined) conf.set('log.level', flags.logLevel);
+    if (flags.logFormat !== undefined) conf.set('log.format', flags.logFormat as 'json');
+    conf.validate({ allowed: 'strict' });
+  } catch (e) {
+    return { error: `configuration: ${(e as Error).message}` };
+  }
+  return { config: deepFreeze(conf.getProperties() as unknown as Config) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Every key with its env var and default, for --help and the README. */
+export function describeConfig(): string {
+  const lines: string[] = [];
+  const walk = (node: Record<string, unknown>, prefix: string): void => {
+    for (const [k, v] of Object.entries(node)) {
+      const entry = v as { doc?: string; env?: string; default?: unknown };
+      if (entry.doc !== undefined) {
+        lines.push(`  ${prefix}${k}  (${entry.env}, default ${JSON.stringify(entry.default)})\n      ${entry.doc}`);
+      } else {
+        walk(v as Record<string, unknown>, `${prefix}${k}.`);
+      }
+    }
+  };
+  walk(schema as unknown as Record<string, unknown>, '');
+  return lines.join('\n');
+}

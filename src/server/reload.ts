@@ -1,0 +1,127 @@
+// Reload: read the zones directory again, decide per zone what is served next, build the next
+// snapshot aside and swap it in one step. A zone whose file now fails keeps its previous
+// version in service (as Knot does); a zone whose file is gone is removed.
+
+import type { Logger } from 'pino';
+import type { ZoneContent } from '../definitions/index.js';
+import { nameToText } from '../dns/name.js';
+import type { SnapshotHolder } from './holder.js';
+import { buildSnapshotSliced } from './snapshot.js';
+import { loadZones, type LoadedZones, type ParseCache } from './zonefiles.js';
+import { logDiagnostics } from './diagnostics-log.js';
+
+/** A zone as served, with the fingerprint of the file it came from. */
+interface ServedZone {
+  readonly content: ZoneContent;
+  readonly fingerprint: string;
+}
+
+export interface ReloadSummary {
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+  /** Zones whose new definition failed and that stay in service as they were. */
+  readonly kept: number;
+  /** Files with errors. */
+  readonly rejectedFiles: number;
+  readonly zones: number;
+  readonly records: number;
+  readonly parsedFiles: number;
+  readonly ms: number;
+}
+
+export class ZoneReloader {
+  private served = new Map<string, ServedZone>();
+  private readonly cache: ParseCache = new Map();
+  private running: Promise<ReloadSummary> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly zonesDir: string,
+    private readonly cacheSize: number,
+    /** The holder to swap into; undefined until the first load has made it. */
+    private readonly holder: () => SnapshotHolder | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  /** Names of the zones in service, for the start-up line. */
+  servedNames(): string[] {
+    return [...this.served.values()].map((z) => nameToText(z.content.origin));
+  }
+
+  /** First load, before the sockets exist: the caller makes the holder from the result. */
+  async initial(): Promise<{ summary: ReloadSummary; snapshot: Awaited<ReturnType<typeof buildSnapshotSliced>> }> {
+    return this.load();
+  }
+
+  /**
+   * Reloads now, or once more after the reload under way: SIGHUPs arriving during a reload
+   * are coalesced into one more.
+   */
+  request(): Promise<ReloadSummary> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        let summary: ReloadSummary;
+        do {
+          this.again = false;
+          const { summary: s, snapshot } = await this.load();
+          const holder = this.holder();
+          if (holder) holder.current = snapshot; // the one-step swap
+          summary = s;
+          this.log.info({ ...summary }, 'reloaded');
+        } while (this.again);
+        return summary;
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async load() {
+    const started = performance.now();
+    const loaded: LoadedZones = await loadZones([this.zonesDir], this.cache);
+    logDiagnostics(this.log, loaded.diagnostics);
+    const next = new Map<string, ServedZone>();
+    let added = 0;
+    let changed = 0;
+    let kept = 0;
+    for (const content of loaded.zones) {
+      const fingerprint = loaded.fingerprints.get(content.file) ?? '';
+      const before = this.served.get(content.origin.key);
+      if (!before) added++;
+      else if (before.fingerprint !== fingerprint || before.content.file !== content.file) changed++;
+      next.set(content.origin.key, { content, fingerprint });
+    }
+    let removed = 0;
+    for (const [key, before] of this.served) {
+      if (next.has(key)) continue;
+      // The file still exists but failed (syntax, validation, unreadable): keep the old zone.
+      if (loaded.filesWithErrors.has(before.content.file) && loaded.files.includes(before.content.file)) {
+        next.set(key, before);
+        kept++;
+        this.log.warn({ zone: nameToText(before.content.origin), file: before.content.file }, 'definition rejected; previous version stays in service');
+      } else {
+        removed++;
+      }
+    }
+    const snapshot = await buildSnapshotSliced([...next.values()].map((z) => z.content), this.cacheSize);
+    this.served = next;
+    const summary: ReloadSummary = {
+      added,
+      changed,
+      removed,
+      kept,
+      rejectedFiles: loaded.filesWithErrors.size,
+      zones: snapshot.zoneCount,
+      records: snapshot.recordCount,
+      parsedFiles: loaded.parsed,
+      ms: Math.round(performance.now() - started),
+    };
+    return { summary, snapshot };
+  }
+}

@@ -1,0 +1,109 @@
+// TCP transport (RFC 7766, RFC 1035 §4.2.2): two-byte length framing, pipelined queries answered
+// in order, an idle timeout that also bounds how long a partial message may take, and limits on
+// connections and message size.
+
+import net from 'node:net';
+import type { Logger } from 'pino';
+import { handleMessage, type HandlerOptions } from './handler.js';
+import type { SnapshotHolder } from './holder.js';
+import type { QueryLog } from './querylog.js';
+import type { ServerStats } from './stats.js';
+
+export interface TcpOptions {
+  /** Close a connection with no complete query for this long (RFC 7766 §6.2.3). */
+  readonly idleTimeoutMs: number;
+  readonly maxConnections: number;
+  /** Longest query message accepted; a longer length prefix closes the connection. */
+  readonly maxMessageSize: number;
+}
+
+export interface TcpListener {
+  readonly server: net.Server;
+  /** Stops accepting, ends open connections once their written answers are flushed. */
+  close(): Promise<void>;
+}
+
+export interface TcpContext {
+  readonly holder: SnapshotHolder;
+  readonly handler: HandlerOptions;
+  readonly tcp: TcpOptions;
+  readonly stats: ServerStats;
+  readonly log: Logger;
+  readonly queryLog: QueryLog | undefined;
+}
+
+export function bindTcp(address: string, port: number, ctx: TcpContext): Promise<TcpListener> {
+  const { tcp: options, log } = ctx;
+  const connections = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
+    serveConnection(socket, ctx);
+  });
+  server.maxConnections = options.maxConnections;
+  const close = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Every query received has been answered synchronously; end() flushes those answers.
+      for (const c of connections) c.end();
+      // A client that never closes its side must not hold shutdown open.
+      setTimeout(() => {
+        for (const c of connections) c.destroy();
+      }, 2000).unref();
+    });
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen({ port, host: address, ipv6Only: net.isIPv6(address) }, () => {
+      server.off('error', onError);
+      server.on('error', (err) => log.warn({ err: err.message }, 'tcp server error'));
+      resolve({ server, close });
+    });
+  });
+}
+
+function serveConnection(socket: net.Socket, ctx: TcpContext): void {
+  const { holder, tcp: options, stats, log, queryLog } = ctx;
+  const client = socket.remoteAddress ?? '';
+  let pending: Buffer = Buffer.alloc(0);
+  // Our own timer, refreshed only when a whole message arrives: a client trickling one byte at a
+  // time cannot keep the connection forever (socket.setTimeout resets on any byte).
+  const idle = setTimeout(() => socket.destroy(), options.idleTimeoutMs);
+  idle.unref();
+  socket.on('error', () => {
+    stats.sendErrors++;
+  });
+  socket.on('close', () => clearTimeout(idle));
+  socket.on('drain', () => socket.resume());
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    let at = 0;
+    while (pending.length - at >= 2) {
+      const len = pending.readUInt16BE(at);
+      if (len > options.maxMessageSize || len === 0) {
+        socket.destroy();
+        return;
+      }
+      if (pending.length - at - 2 < len) break;
+      const msg = pending.subarray(at + 2, at + 2 + len);
+      at += 2 + len;
+      idle.refresh();
+      let response: Buffer | undefined;
+      try {
+        response = handleMessage(holder.current, msg, 'tcp', ctx.handler, stats);
+      } catch (err) {
+        stats.handlerBugs++;
+        log.error({ err }, 'bug: query handler threw');
+        continue;
+      }
+      if (!response) continue;
+      if (queryLog) queryLog(response, client, 'tcp');
+      const prefix = Buffer.allocUnsafe(2);
+      prefix.writeUInt16BE(response.length, 0);
+      socket.write(prefix);
+      // Backpressure: a client that pipelines without reading gets no more reads from us.
+      if (!socket.write(response)) socket.pause();
+    }
+    pending = at === pending.length ? Buffer.alloc(0) : pending.subarray(at);
+  });
+}

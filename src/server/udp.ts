@@ -1,0 +1,54 @@
+// UDP transport: one node:dgram socket per listen address; each datagram is one query.
+
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { Logger } from 'pino';
+import { handleMessage, type HandlerOptions } from './handler.js';
+import type { SnapshotHolder } from './holder.js';
+import type { QueryLog } from './querylog.js';
+import type { ServerStats } from './stats.js';
+
+export function bindUdp(address: string, port: number): Promise<dgram.Socket> {
+  const family = net.isIPv6(address) ? 'udp6' : 'udp4';
+  const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6' });
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => {
+      socket.close();
+      reject(err);
+    };
+    socket.once('error', onError);
+    socket.bind(port, address, () => {
+      socket.off('error', onError);
+      resolve(socket);
+    });
+  });
+}
+
+/** Starts answering on a bound socket. */
+export function serveUdp(socket: dgram.Socket, holder: SnapshotHolder, options: HandlerOptions, stats: ServerStats, log: Logger, queryLog: QueryLog | undefined): void {
+  const onSent = (err: Error | null): void => {
+    if (err) stats.sendErrors++;
+  };
+  socket.on('message', (msg, rinfo) => {
+    let response: Buffer | undefined;
+    try {
+      response = handleMessage(holder.current, msg, 'udp', options, stats);
+    } catch (err) {
+      // A bug, not bad input: count it, log it, keep serving.
+      stats.handlerBugs++;
+      log.error({ err }, 'bug: query handler threw');
+      return;
+    }
+    if (!response) return;
+    if (queryLog) queryLog(response, rinfo.address, 'udp');
+    try {
+      socket.send(response, rinfo.port, rinfo.address, onSent);
+    } catch {
+      stats.sendErrors++;
+    }
+  });
+  socket.on('error', (err) => {
+    stats.sendErrors++;
+    log.warn({ err: err.message }, 'udp socket error');
+  });
+}

@@ -1,0 +1,99 @@
+// Reads zone definition files from disk and hands their text to definitions/ (which does no I/O).
+// Keeps what each file parsed to, keyed by path, so a reload re-parses only files whose size or
+// modification time changed.
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { buildZones, parseDefinitionFile, type Definition, type Diagnostic, type ZoneContent } from '../definitions/index.js';
+
+export interface LoadedZones {
+  readonly zones: ZoneContent[];
+  readonly diagnostics: Diagnostic[];
+  readonly files: string[];
+  /** Files with at least one error, or that exist but could not be read. */
+  readonly filesWithErrors: ReadonlySet<string>;
+  /** File path -> "mtime:size", to tell which zones changed since the last load. */
+  readonly fingerprints: ReadonlyMap<string, string>;
+  /** How many files were parsed this time (the rest came from the cache). */
+  readonly parsed: number;
+}
+
+interface CachedFile {
+  readonly fingerprint: string;
+  readonly definitions: Definition[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** What each file parsed to, by path: reused while the file's mtime and size stay the same. */
+export type ParseCache = Map<string, CachedFile>;
+
+const DEFINITION_FILE = /\.ya?ml$/i;
+
+function fileProblem(file: string, message: string): Diagnostic {
+  return { file, line: 1, col: 1, severity: 'error', path: '(file)', message };
+}
+
+/** The definition files a path names: a file itself, or a directory's *.yaml/*.yml, sorted. */
+export async function definitionFiles(target: string): Promise<string[] | { error: string }> {
+  let info;
+  try {
+    info = await stat(target);
+  } catch (e) {
+    return { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message };
+  }
+  if (!info.isDirectory()) return [target];
+  try {
+    const names = (await readdir(target)).filter((n) => DEFINITION_FILE.test(n) && !n.startsWith('.')).sort();
+    return names.map((n) => path.join(target, n));
+  } catch (e) {
+    return { error: `cannot list the directory: ${(e as Error).message}` };
+  }
+}
+
+/** Reads and checks every definition under `targets`, then builds the zones from all of them. */
+export async function loadZones(targets: readonly string[], cache: ParseCache = new Map()): Promise<LoadedZones> {
+  const definitions: Definition[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const files: string[] = [];
+  const filesWithErrors = new Set<string>();
+  const fingerprints = new Map<string, string>();
+  const seen = new Set<string>();
+  let parsed = 0;
+  for (const target of targets) {
+    const found = await definitionFiles(target);
+    if (!Array.isArray(found)) {
+      diagnostics.push(fileProblem(target, found.error));
+      filesWithErrors.add(target);
+      continue;
+    }
+    for (const file of found) {
+      files.push(file);
+      seen.add(file);
+      let entry: CachedFile | undefined;
+      try {
+        const info = await stat(file);
+        const fingerprint = `${info.mtimeMs}:${info.size}`;
+        entry = cache.get(file);
+        if (entry?.fingerprint !== fingerprint) {
+          const text = await readFile(file, 'utf8');
+          entry = { fingerprint, ...parseDefinitionFile(file, text, info.mtimeMs) };
+          cache.set(file, entry);
+          parsed++;
+        }
+      } catch (e) {
+        // Vanished or unreadable mid-edit: an error for this file, never a silent removal.
+        diagnostics.push(fileProblem(file, `cannot read: ${(e as Error).message}`));
+        filesWithErrors.add(file);
+        continue;
+      }
+      fingerprints.set(file, entry.fingerprint);
+      definitions.push(...entry.definitions);
+      diagnostics.push(...entry.diagnostics);
+    }
+  }
+  for (const file of cache.keys()) if (!seen.has(file)) cache.delete(file);
+  const built = buildZones(definitions);
+  diagnostics.push(...built.diagnostics);
+  for (const d of diagnostics) if (d.severity === 'error') filesWithErrors.add(d.file);
+  return { zones: built.zones, diagnostics, files, filesWithErrors, fingerprints, parsed };
+}

@@ -1,0 +1,132 @@
+// The CLI as a user runs it: check's exit codes and messages, export into Knot's checker,
+// --help/--version, and a clear message when the port is taken.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliPath } from '../support/discodns.js';
+
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, timeout: 15_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+function tempZones(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'discodns-cli-'));
+  for (const [n, text] of Object.entries(files)) writeFileSync(join(dir, n), text);
+  return dir;
+}
+
+const GOOD = `zone: good.test
+nameservers: [ns1]
+hosts:
+  ns1: 192.0.2.1
+  mail: 192.0.2.10
+mx: [mail]
+services:
+  imaps: mail
+  submissions: mail
+`;
+
+describe('discodns check', () => {
+  it('exits 0 on the example zones', async () => {
+    const r = await cli(['check', 'zones']);
+    expect(r.stdout).not.toMatch(/: error: /);
+    expect(r.code).toBe(0);
+  });
+  it('exits 1 on an error, printing file:line:col: error: key: message', async () => {
+    const dir = tempZones({ 'bad.yaml': GOOD.replace('192.0.2.10', '192.0.2.300') });
+    const r = await cli(['check', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`${join(dir, 'bad.yaml').replace(/[/.]/g, '\\$&')}:5:\\d+: error: hosts\\.mail`));
+  });
+  it('--strict fails on warnings, plain check does not', async () => {
+    const dir = tempZones({ 'warn.yaml': GOOD.replace('submissions: mail', 'submission: mail:465') });
+    const plain = await cli(['check', dir]);
+    expect(plain.stdout).toMatch(/warning/);
+    expect(plain.code).toBe(0);
+    expect((await cli(['check', '--strict', dir])).code).toBe(1);
+  });
+  it('a missing path is an error, not a crash', async () => {
+    const r = await cli(['check', '/nonexistent/zones']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/no such file or directory/);
+  });
+});
+
+describe('discodns export', () => {
+  it('prints zone text with the SOA first', async () => {
+    const dir = tempZones({ 'good.yaml': GOOD });
+    const r = await cli(['export', '--zones', dir, 'good.test']);
+    expect(r.code).toBe(0);
+    const records = r.stdout.split('\n').filter((l) => l && !l.startsWith(';') && !l.startsWith('$'));
+    expect(records[0]).toMatch(/^good\.test\.\t3600\tIN\tSOA\tns1\.good\.test\. hostmaster\.good\.test\. /);
+    expect(r.stdout).toMatch(/_imaps\._tcp\.good\.test\.\t3600\tIN\tSRV\t0 1 993 mail\.good\.test\./);
+  });
+  it('an unknown zone is an error naming it', async () => {
+    const r = await cli(['export', '--zones', 'zones', 'nothere.test']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no zone 'nothere\.test'/);
+  });
+  it.skipIf(!has('kzonecheck'))('kzonecheck accepts every exported example zone', async () => {
+    const listed = await cli(['export', '--zones', 'zones']);
+    expect(listed.code).toBe(0);
+    const zones = [...listed.stdout.matchAll(/^\$ORIGIN (\S+)$/gm)].map((m) => m[1]!);
+    expect(zones.length).toBeGreaterThanOrEqual(2);
+    for (const zone of zones) {
+      const text = (await cli(['export', '--zones', 'zones', zone])).stdout;
+      const file = join(mkdtempSync(join(tmpdir(), 'discodns-export-')), 'zone');
+      writeFileSync(file, text);
+      const check = spawnSync('kzonecheck', ['-o', zone, file], { encoding: 'utf8' });
+      expect(check.status, `${zone}: ${check.stdout}${check.stderr}`).toBe(0);
+      if (has('ldns-read-zone')) {
+        const ldns = spawnSync('ldns-read-zone', [file], { encoding: 'utf8' });
+        expect(ldns.status, `${zone}: ${ldns.stderr}`).toBe(0);
+      }
+    }
+  });
+});
+
+describe('help, version, bad flags', () => {
+  it('--version prints the package version', async () => {
+    expect((await cli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+  it.each(['serve', 'check', 'export'])('%s --help', async (cmd) => {
+    const r = await cli([cmd, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`discodns ${cmd}`);
+  });
+  it('a bad config value names the key and what is allowed', async () => {
+    const r = await cli(['serve', '--zones', 'zones'], { DISCODNS_EDNS_UDP_SIZE: '99' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/edns\.udpSize.*512 to 4096/);
+  });
+});
+
+describe('listen errors', () => {
+  it('a taken port exits non-zero with the address and what to do', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      // UDP on that port may be free; TCP is not: the message must name TCP and the port.
+      const r = await cli(['serve', '--zones', 'zones', '--listen', '127.0.0.1', '--port', String(port)]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`cannot listen on tcp 127\\.0\\.0\\.1:${port}: EADDRINUSE`));
+    } finally {
+      blocker.close();
+    }
+  });
+});

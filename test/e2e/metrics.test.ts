@@ -1,0 +1,105 @@
+// Prometheus endpoint, NSID (RFC 5001), CHAOS identity (RFC 4892) and the sampled query log.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Packet } from 'dns2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDiscodns, type RunningDiscodns } from '../support/discodns.js';
+import { buildQuery, normalize, udpExchange } from '../support/query.js';
+
+let server: RunningDiscodns;
+let plain: RunningDiscodns;
+let metricsPort: number;
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+
+beforeAll(async () => {
+  metricsPort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'discodns-metrics-'));
+  const config = join(dir, 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      metrics: { enabled: true, listen: `127.0.0.1:${metricsPort}` },
+      identity: { nsid: 'ns1.test', id: 'ns1.test', version: 'discodns-test' },
+      log: { queries: true, querySampleRate: 1 },
+    }),
+  );
+  [server, plain] = await Promise.all([startDiscodns('test/fixtures/conformance', ['--config', config]), startDiscodns('test/fixtures/conformance')]);
+});
+afterAll(async () => {
+  await Promise.all([server?.stop(), plain?.stop()]);
+});
+
+describe('Prometheus metrics', () => {
+  it('counts queries by transport, qtype and rcode, and reports zones and serials', async () => {
+    for (let i = 0; i < 3; i++) await udpExchange(server.port, buildQuery({ id: i, qname: '_imaps._tcp.mail.test', qtype: 33 }));
+    await udpExchange(server.port, buildQuery({ id: 9, qname: 'nope.mail.test', qtype: 1 }));
+    await udpExchange(server.port, buildQuery({ id: 9, qname: 'mail.test', qtype: 4321 }));
+    await udpExchange(server.port, Buffer.alloc(12)); // QDCOUNT 0: FORMERR
+    const text = await scrape();
+    expect(text).toMatch(/discodns_queries_total\{transport="udp",qtype="SRV",rcode="NOERROR"\} 3/);
+    expect(text).toMatch(/discodns_queries_total\{transport="udp",qtype="A",rcode="NXDOMAIN"\} 1/);
+    expect(text).toMatch(/discodns_queries_total\{transport="udp",qtype="other",rcode="NOERROR"\} 1/);
+    expect(text).toMatch(/discodns_formerr_total 1/);
+    expect(text).toMatch(/discodns_zones 1/);
+    expect(text).toMatch(/discodns_zone_serial\{zone="mail\.test\."\} 2026112401/);
+    expect(text).toMatch(/discodns_reloads_total\{outcome="ok"\} 1/);
+    expect(text).toMatch(/discodns_last_reload_success_timestamp_seconds \d+/);
+  });
+  it('is off by default', async () => {
+    // The plain server logged no metrics address.
+    expect(plain.stdout.find((l) => l.includes('"msg":"serving"'))).not.toMatch(/"metrics"/);
+  });
+});
+
+describe('RFC 5001 NSID and RFC 4892 CHAOS identity', () => {
+  const nsidQuery = () => {
+    const q = buildQuery({ id: 5, qname: 'mail.test', qtype: 6, edns: { udpSize: 1232, options: [{ code: 3, data: Buffer.alloc(0) }] } });
+    return q;
+  };
+  it('sends NSID to a client that asks, when configured', async () => {
+    const out = (await udpExchange(server.port, nsidQuery()))!;
+    expect(out.includes(Buffer.from('ns1.test'))).toBe(true);
+    expect(normalize(out).rcodeName).toBe('NOERROR');
+  });
+  it('sends no NSID when not configured', async () => {
+    const out = (await udpExchange(plain.port, nsidQuery()))!;
+    expect(out.subarray(out.length - 2)).toEqual(Buffer.from([0, 0])); // OPT rdlength 0
+  });
+  it.each(['id.server', 'hostname.bind', 'version.bind', 'version.server'])('CH TXT %s answered when configured', async (qname) => {
+    const out = (await udpExchange(server.port, buildQuery({ id: 6, qname, qtype: 16, qclass: 3 })))!;
+    const p = Packet.parse(out);
+    expect(p.header.rcode).toBe(0);
+    expect(p.answers).toHaveLength(1);
+    expect(p.answers[0]!.class).toBe(3);
+    expect(String((p.answers[0] as { data?: unknown }).data)).toMatch(/ns1\.test|discodns-test/);
+  });
+  it('CH TXT version.bind is REFUSED when not configured', async () => {
+    const out = (await udpExchange(plain.port, buildQuery({ id: 6, qname: 'version.bind', qtype: 16, qclass: 3 })))!;
+    expect(normalize(out).rcodeName).toBe('REFUSED');
+  });
+});
+
+describe('query log', () => {
+  it('logs queries when enabled, with qname, qtype and rcode', async () => {
+    await udpExchange(server.port, buildQuery({ id: 7, qname: 'autoconfig.mail.test', qtype: 1 }));
+    await new Promise((r) => setTimeout(r, 200));
+    const line = server.stdout.find((l) => l.includes('"kind":"query"') && l.includes('autoconfig.mail.test.'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({ qtype: 'A', rcode: 0, transport: 'udp' });
+  });
+  it('is off by default', async () => {
+    await udpExchange(plain.port, buildQuery({ id: 7, qname: 'autoconfig.mail.test', qtype: 1 }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(plain.stdout.some((l) => l.includes('"kind":"query"'))).toBe(false);
+  });
+});

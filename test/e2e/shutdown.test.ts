@@ -1,0 +1,74 @@
+// SIGTERM/SIGINT: stop accepting, finish what is in flight, exit 0 within 5 s.
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { cliPath } from '../support/discodns.js';
+import { buildQuery, normalize } from '../support/query.js';
+
+function start(): Promise<{ pid: number; port: number; exit: Promise<{ code: number | null; ms: number }>; signalled: () => void }> {
+  const child = spawn(process.execPath, [cliPath, 'serve', '--zones', 'test/fixtures/conformance', '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let signalledAt = 0;
+  const exit = new Promise<{ code: number | null; ms: number }>((r) => child.on('exit', (code) => r({ code, ms: Date.now() - signalledAt })));
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const m = /"port":(\d+).*"msg":"serving"/.exec(buf);
+      if (m) resolve({ pid: child.pid!, port: Number(m[1]), exit, signalled: () => (signalledAt = Date.now()) });
+    });
+    void exit.then(() => reject(new Error('exited before serving')));
+  });
+}
+
+describe('graceful shutdown', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s: exits 0 quickly, closing an idle TCP connection', async (signal) => {
+    const s = await start();
+    const sock = net.connect(s.port, '127.0.0.1');
+    await new Promise((r) => sock.on('connect', r));
+    const closed = new Promise((r) => sock.on('close', r));
+    sock.on('error', () => undefined);
+    s.signalled();
+    process.kill(s.pid, signal);
+    const { code, ms } = await s.exit;
+    await closed;
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('answers a TCP query that arrived before the signal', async () => {
+    const s = await start();
+    const sock = net.connect(s.port, '127.0.0.1');
+    await new Promise((r) => sock.on('connect', r));
+    const q = buildQuery({ id: 99, qname: 'mail.test', qtype: 6 });
+    const reply = new Promise<Buffer>((r) => {
+      let buf = Buffer.alloc(0);
+      sock.on('data', (c) => {
+        buf = Buffer.concat([buf, c]);
+        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) r(buf.subarray(2));
+      });
+    });
+    sock.on('error', () => undefined);
+    sock.write(Buffer.concat([Buffer.from([0, q.length]), q]));
+    const answer = await reply;
+    s.signalled();
+    process.kill(s.pid, 'SIGTERM');
+    expect(normalize(answer).rcodeName).toBe('NOERROR');
+    expect((await s.exit).code).toBe(0);
+  });
+
+  it('a second signal exits at once', async () => {
+    const s = await start();
+    // Hold a connection open so the first signal's graceful close has something to wait for.
+    const sock = net.connect(s.port, '127.0.0.1');
+    sock.on('error', () => undefined);
+    await new Promise((r) => sock.on('connect', r));
+    sock.pause();
+    s.signalled();
+    process.kill(s.pid, 'SIGTERM');
+    process.kill(s.pid, 'SIGTERM');
+    const { code, ms } = await s.exit;
+    sock.destroy();
+    expect(ms).toBeLessThan(1000);
+    expect(code === 0 || code === 1).toBe(true);
+  });
+});
