@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// Load benchmark, loopback only, bounded in time: discodns beside Knot, NSD and the node:dgram
+// ceiling, the same dnsperf query file against each, in one run. Prints one table and writes
+// bench/results/load-<time>.json. Peers that are not installed are skipped with one line.
+//
+//   npm run bench -- [--domains N] [--seconds S] [--tcp]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    domains: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '10' },
+    tcp: { type: 'boolean', default: false },
+  },
+});
+const domains = Number(values.domains);
+const seconds = Math.min(Number(values.seconds), 60);
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+if (!has('dnsperf')) {
+  console.error('dnsperf is not installed (apt-get install -y dnsperf): nothing to measure');
+  process.exit(1);
+}
+if (!existsSync(join(root, 'dist/cli.js'))) {
+  console.error('dist/cli.js missing: run npm run build');
+  process.exit(1);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'discodns-bench-'));
+const started = []; // { name, child } — stopped by PID at the end, whatever happens
+const rss = (pid) => {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+async function freePort() {
+  return new Promise((res) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
+}
+
+function waitForLine(child, re, ms) {
+  return new Promise((res, rej) => {
+    let buf = '';
+    const t = setTimeout(() => rej(new Error(`no ${re} within ${ms} ms`)), ms);
+    child.stdout.on('data', (c) => {
+      buf += c;
+      const m = re.exec(buf);
+      if (m) {
+        clearTimeout(t);
+        res(m);
+      }
+    });
+    child.on('exit', (code) => rej(new Error(`exited ${code}: ${buf.slice(-500)}`)));
+  });
+}
+
+async function waitAnswering(port) {
+  for (let i = 0; i < 100; i++) {
+    const r = spawnSync('dig', ['@127.0.0.1', '-p', String(port), '+time=1', '+tries=1', 'd000001.bench.test', 'SOA'], { encoding: 'utf8' });
+    if (/status: NOERROR/.test(r.stdout ?? '')) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`nothing answers on ${port}`);
+}
+
+function dnsperf(port, queries, tcp) {
+  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queries, '-l', String(seconds), '-c', '4', '-q', '200', '-T', '1'];
+  if (tcp) args.push('-m', 'tcp');
+  const r = spawnSync('dnsperf', args, { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
+  const out = r.stdout ?? '';
+  const num = (re) => Number((re.exec(out) ?? [])[1]);
+  return {
+    qps: num(/Queries per second:\s+([\d.]+)/),
+    lost: num(/Queries lost:\s+(\d+)/),
+    avgMs: num(/Average Latency \(s\):\s+([\d.]+)/) * 1000,
+    maxMs: num(/Average Latency \(s\):.*max ([\d.]+)/) * 1000,
+    completed: num(/Queries completed:\s+(\d+)/),
+  };
+}
+
+const results = [];
+try {
+  const zonesDir = join(work, 'zones');
+  const queries = join(work, 'queries.txt');
+  spawnSync(process.execPath, [join(root, 'bench/gen-zones.mjs'), '--domains', String(domains), '--out', zonesDir, '--queries', queries], { stdio: 'inherit' });
+
+  // discodns
+  const dd = spawn(process.execPath, [join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  started.push({ name: 'discodns', child: dd });
+  const line = JSON.parse((await waitForLine(dd, /^\{.*"msg":"serving".*\}$/m, 120_000))[0]);
+  const servers = [{ name: 'discodns', port: line.port, pid: dd.pid, loadMs: line.loadMs, rssMb: rss(dd.pid) }];
+
+  // Knot and NSD load discodns's own export of the same zones.
+  const exported = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'export', '--zones', zonesDir], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
+  const zoneFiles = [];
+  mkdirSync(join(work, 'zf'));
+  for (const chunk of exported.split(/^(?=; zone )/m)) {
+    const origin = /^\$ORIGIN (\S+)$/m.exec(chunk)?.[1];
+    if (!origin) continue;
+    const file = join(work, 'zf', `${origin}zone`);
+    writeFileSync(file, chunk);
+    zoneFiles.push({ origin, file });
+  }
+
+  if (has('knotd')) {
+    const port = await freePort();
+    const run = join(work, 'knot');
+    mkdirSync(run);
+    const conf = [
+      'server:', `    listen: 127.0.0.1@${port}`, '    udp-workers: 1', '    tcp-workers: 1', '    background-workers: 1', `    rundir: ${run}`,
+      'database:', `    storage: ${run}`,
+      'template:', '  - id: default', '    zonefile-sync: -1', '    journal-content: none',
+      'zone:', ...zoneFiles.flatMap((z) => [`  - domain: ${z.origin}`, `    file: ${z.file}`]),
+    ].join('\n');
+    writeFileSync(join(run, 'knot.conf'), conf + '\n');
+    const t0 = Date.now();
+    const knot = spawn('knotd', ['-c', join(run, 'knot.conf')], { stdio: ['ignore', 'ignore', 'ignore'] });
+    started.push({ name: 'knot', child: knot });
+    await waitAnswering(port);
+    servers.push({ name: 'knot', port, pid: knot.pid, loadMs: Date.now() - t0, rssMb: rss(knot.pid) });
+  } else console.log('knot: not installed (apt-get install -y knot), skipped');
+
+  if (has('nsd')) {
+    const port = await freePort();
+    const run = join(work, 'nsd');
+    mkdirSync(run);
+    const conf = [
+      'server:', `  ip-address: 127.0.0.1@${port}`, '  server-count: 1', '  username: ""', `  zonesdir: "${join(work, 'zf')}"`, '  database: ""',
+      `  pidfile: "${run}/nsd.pid"`, `  xfrdfile: "${run}/xfrd.state"`, `  zonelistfile: "${run}/zone.list"`, `  logfile: "${run}/nsd.log"`, '  rrl-ratelimit: 0',
+      'remote-control:', '  control-enable: no',
+      ...zoneFiles.flatMap((z) => ['zone:', `  name: ${z.origin}`, `  zonefile: ${z.file}`]),
+    ].join('\n');
+    writeFileSync(join(run, 'nsd.conf'), conf + '\n');
+    const t0 = Date.now();
+    const nsd = spawn('nsd', ['-d', '-c', join(run, 'nsd.conf')], { stdio: ['ignore', 'ignore', 'ignore'] });
+    started.push({ name: 'nsd', child: nsd });
+    await waitAnswering(port);
+    servers.push({ name: 'nsd', port, pid: nsd.pid, loadMs: Date.now() - t0, rssMb: rss(nsd.pid) });
+  } else console.log('nsd: not installed (apt-get install -y nsd), skipped');
+
+  const ceiling = spawn(process.execPath, [join(root, 'bench/ceiling.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  started.push({ name: 'ceiling', child: ceiling });
+  const cport = Number((await waitForLine(ceiling, /ready (\d+)/, 10_000))[1]);
+  servers.push({ name: 'node:dgram ceiling', port: cport, pid: ceiling.pid, udpOnly: true });
+
+  for (const transport of values.tcp ? ['udp', 'tcp'] : ['udp']) {
+    for (const s of servers) {
+      if (transport === 'tcp' && s.udpOnly) continue;
+      const r = dnsperf(s.port, queries, transport === 'tcp');
+      results.push({ server: s.name, transport, ...r, loadMs: s.loadMs, rssMb: s.rssMb });
+    }
+  }
+} finally {
+  for (const { child } of started) if (child.exitCode === null) child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  for (const { child } of started) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+}
+
+const base = (t) => results.find((r) => r.server === 'discodns' && r.transport === t)?.qps;
+console.log(`\n${domains} domains, ${seconds} s per run, dnsperf -c 4 -q 200 -T 1, loopback\n`);
+console.log('server               transport  queries/s  avg ms  max ms  lost  vs discodns  load ms  RSS MB');
+for (const r of results) {
+  console.log(
+    `${r.server.padEnd(20)} ${r.transport.padEnd(9)} ${r.qps.toFixed(0).padStart(10)} ${r.avgMs.toFixed(3).padStart(7)} ${r.maxMs.toFixed(2).padStart(7)} ${String(r.lost).padStart(5)} ${(r.qps / base(r.transport)).toFixed(2).padStart(12)} ${String(r.loadMs ?? '-').padStart(8)} ${String(r.rssMb ?? '-').padStart(7)}`,
+  );
+}
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+const out = join(root, 'bench/results', `load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(out, JSON.stringify({ domains, seconds, results }, null, 2));
+console.log(`\nwritten ${out}`);
