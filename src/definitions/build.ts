@@ -6,8 +6,8 @@ import type { ResourceRecord } from '../dns/records.js';
 import { error, hasErrors, tidy, type At, type Diagnostic } from './diagnostics.js';
 import { expandZone } from './expand.js';
 import type { Definition } from './schema.js';
-import { checkTargets } from './targets.js';
-import { checkZone, type Checked } from './validate.js';
+import { checkTargets, type Defined } from './targets.js';
+import { checkZone } from './validate.js';
 
 export interface ZoneContent {
   /** The zone apex. */
@@ -22,39 +22,39 @@ export interface ZoneContent {
 
 export interface BuiltZones {
   readonly zones: ZoneContent[];
+  /** Sorted by file, line and column. */
   readonly diagnostics: Diagnostic[];
-  /** Zones defined somewhere but not in `zones` because of errors, in definition order. */
+  /** Zones defined somewhere but left out of `zones` because of errors, each once. */
   readonly failed: Name[];
 }
 
 export function buildZones(definitions: readonly Definition[]): BuiltZones {
   const diagnostics: Diagnostic[] = [];
   const failed = new Map<string, Name>();
-  const first = new Map<string, { zone: Name; at: At }>();
-  const checked: Checked[] = [];
+  const defined = new Map<string, Defined & { readonly at: At }>();
   for (const def of definitions) {
-    def.zones.forEach((zone, i) => {
+    def.zones.forEach((origin, i) => {
       const at = def.zoneAt[i]!;
-      const earlier = first.get(zone.key);
+      const earlier = defined.get(origin.key);
       if (earlier) {
         const place = `${earlier.at.file}:${earlier.at.line}:${earlier.at.col}`;
-        diagnostics.push(error(at, `zone ${nameToText(zone)} is already defined at ${place}: define each zone once`));
-        failed.set(zone.key, earlier.zone);
+        diagnostics.push(error(at, `zone ${nameToText(origin)} is already defined at ${place}: define each zone once`));
+        failed.set(origin.key, earlier.origin);
         return;
       }
-      first.set(zone.key, { zone, at });
-      if (def.broken) failed.set(zone.key, zone);
-      if (def.hasContent) checked.push(checkZone(expandZone(def, zone)));
+      if (def.broken) failed.set(origin.key, origin);
+      const content = def.hasContent ? checkZone(expandZone(def, origin)) : undefined;
+      defined.set(origin.key, content ? { origin, def, at, content } : { origin, def, at });
     });
   }
-  const targetProblems = checkTargets(checked);
-  for (const z of checked) {
+  const targetProblems = checkTargets(defined);
+  const zones: ZoneContent[] = [];
+  for (const { content: z } of defined.values()) {
+    if (!z) continue;
     const mine = [...z.diagnostics, ...(targetProblems.get(z.origin.key) ?? [])];
     diagnostics.push(...mine);
     if (hasErrors(mine)) failed.set(z.origin.key, z.origin);
+    if (!failed.has(z.origin.key)) zones.push({ origin: z.origin, file: z.def.file, ttl: z.def.ttl, records: z.served.map((s) => s.rr) });
   }
-  const zones = checked
-    .filter((z) => !failed.has(z.origin.key))
-    .map((z) => ({ origin: z.origin, file: z.def.file, ttl: z.def.ttl, records: z.served.map((s) => s.rr) }));
   return { zones, diagnostics: tidy(diagnostics), failed: [...failed.values()] };
 }

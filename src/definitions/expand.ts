@@ -5,7 +5,7 @@
 import { ipv4Bytes, ipv6Bytes, ipv6Text } from '../dns/ip.js';
 import { firstLabel, isAtOrBelow, isNameError, nameToText, parseName, ROOT, type Name } from '../dns/name.js';
 import { parseRecordLine } from '../dns/presentation.js';
-import type { RData, ResourceRecord } from '../dns/records.js';
+import { kindType, type RData, type ResourceRecord } from '../dns/records.js';
 import { RRType } from '../dns/types.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
 import { dottedRelative, hostNameProblem, resolveName } from './names.js';
@@ -54,7 +54,8 @@ class Expansion {
   }
 
   private add(owner: Name, rdata: RData, at: At, targetAt?: At, ttl = this.def.ttl): void {
-    const type = rdata.kind === 'generic' ? 0 : RRType[rdata.kind];
+    const type = kindType(rdata);
+    if (type === undefined) throw new Error('bug: expand makes only typed records');
     const rr: ResourceRecord = { owner, type, ttl, rdata };
     this.out.records.push(targetAt ? { rr, at, targetAt } : { rr, at });
   }
@@ -97,7 +98,7 @@ class Expansion {
   soaAndNs(): void {
     const soa = this.def.soa;
     const rname = soa.rname ?? parseName('hostmaster', this.origin);
-    if (isNameError(rname)) this.error(soa.at, `hostmaster@ this zone is too long for the SOA contact (${rname.error}): give soa.contact`);
+    if (isNameError(rname)) this.error(soa.at, `the default SOA contact hostmaster@${nameToText(this.origin).slice(0, -1)} is too long (${rname.error}): give soa.contact`);
     const targets = this.def.nameservers.map((ns) => this.host(ns, `'.' is not a nameserver: name a host, e.g. ns1`));
     const mname = targets[0];
     // The SOA goes first (export and tests read it there); MNAME is the first nameserver.

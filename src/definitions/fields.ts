@@ -115,7 +115,7 @@ export class Reader {
     return undefined;
   }
 
-  /** A whole number in [min, max]; `hint` ends the message (what the number is, a reference). */
+  /** A whole number in [min, max]; `hint` names the unit in the message (" of seconds"). */
   integer(node: YNode | null, at: At, min: number, max: number, hint = ''): number | undefined {
     if (isScalar(node) && typeof node.value === 'number' && Number.isInteger(node.value) && node.value >= min && node.value <= max) {
       return node.value;

@@ -6,18 +6,25 @@ import { nameToText, parentName, type Name } from '../dns/name.js';
 import { RRType, typeToText } from '../dns/types.js';
 import { error, warning, where, type Diagnostic } from './diagnostics.js';
 import type { Sourced } from './expand.js';
+import type { Definition } from './schema.js';
 import type { Checked } from './validate.js';
 
+/** A zone defined here: its checked content, or none when its YAML did not parse. */
+export interface Defined {
+  readonly origin: Name;
+  readonly def: Definition;
+  readonly content?: Checked;
+}
+
 /** Diagnostics by the zone (origin key) whose record they are about. */
-export function checkTargets(zones: readonly Checked[]): Map<string, Diagnostic[]> {
-  const byOrigin = new Map<string, Checked>();
-  for (const z of zones) if (!byOrigin.has(z.origin.key)) byOrigin.set(z.origin.key, z);
+export function checkTargets(defined: ReadonlyMap<string, Defined>): Map<string, Diagnostic[]> {
   const out = new Map<string, Diagnostic[]>();
-  for (const z of zones) {
+  for (const { content } of defined.values()) {
+    if (!content) continue;
     const diagnostics: Diagnostic[] = [];
-    out.set(z.origin.key, diagnostics);
-    const t = new TargetCheck(byOrigin, z, diagnostics);
-    for (const s of z.served) t.check(s);
+    out.set(content.origin.key, diagnostics);
+    const t = new TargetCheck(defined, content, diagnostics);
+    for (const s of content.served) t.check(s);
   }
   return out;
 }
@@ -30,15 +37,15 @@ const WHY: Record<number, string> = {
 
 class TargetCheck {
   constructor(
-    private readonly zones: ReadonlyMap<string, Checked>,
+    private readonly defined: ReadonlyMap<string, Defined>,
     private readonly zone: Checked,
     private readonly diagnostics: Diagnostic[],
   ) {}
 
   /** The deepest zone defined here that holds `n`. */
-  private zoneOf(n: Name): Checked | undefined {
+  private zoneOf(n: Name): Defined | undefined {
     for (let up: Name | undefined = n; up; up = parentName(up)) {
-      const z = this.zones.get(up.key);
+      const z = this.defined.get(up.key);
       if (z) return z;
     }
     return undefined;
@@ -63,8 +70,8 @@ class TargetCheck {
       this.diagnostics.push(warning(at, `${shown} is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records`));
       return;
     }
-    if (!there.def.hasContent) return;
-    const node = there.index.get(target.key);
+    if (!there.content) return; // that zone's file did not parse: nothing to check against
+    const node = there.content.index.get(target.key);
     const cname = node?.types.get(RRType.CNAME)?.[0];
     if (cname) {
       const next = cname.rr.rdata.kind === 'CNAME' ? nameToText(cname.rr.rdata.target) : '';
@@ -72,16 +79,16 @@ class TargetCheck {
       this.diagnostics.push(error(at, msg));
       return;
     }
-    if (node?.types.has(RRType.A) || node?.types.has(RRType.AAAA) || there.declared.has(target.key)) return;
-    const hint = there === this.zone ? 'add it under hosts:' : `add it under hosts: of zone ${nameToText(there.origin)} (${there.def.file})`;
+    if (node?.types.has(RRType.A) || node?.types.has(RRType.AAAA) || there.content.declared.has(target.key)) return;
+    const hint = there.content === this.zone ? 'add it under hosts:' : `add it under hosts: of zone ${nameToText(there.origin)} (${there.def.file})`;
     this.diagnostics.push(error(at, `${typeToText(s.rr.type)} target ${shown} has no A or AAAA record: ${hint}`));
   }
 
   /** An alias's target must exist when it is in a zone served here, and chains must end. */
   private alias(s: Sourced, target: Name): void {
     const at = s.targetAt ?? s.at;
-    const there = this.zoneOf(target);
-    if (!there || !there.def.hasContent) return;
+    const there = this.zoneOf(target)?.content;
+    if (!there) return;
     if (!there.index.has(target.key) && !there.declared.has(target.key)) {
       const msg = `alias target ${nameToText(target)} does not exist in zone ${nameToText(there.origin)}: add it under hosts:, or end the name with '.' if it is elsewhere`;
       this.diagnostics.push(error(at, msg));
@@ -99,7 +106,7 @@ class TargetCheck {
   }
 
   private aliasOf(n: Name): Name | undefined {
-    const rd = this.zoneOf(n)?.index.get(n.key)?.types.get(RRType.CNAME)?.[0]?.rr.rdata;
+    const rd = this.zoneOf(n)?.content?.index.get(n.key)?.types.get(RRType.CNAME)?.[0]?.rr.rdata;
     return rd?.kind === 'CNAME' ? rd.target : undefined;
   }
 }
