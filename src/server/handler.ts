@@ -1,13 +1,10 @@
 // Bytes in, bytes out: the one place where a query's rcode is chosen. Never throws for any input.
 
-import { lookup } from '../dns/lookup.js';
-import { nameFromWire } from '../dns/name.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
-import { compileTemplate, type Template } from '../wire/compile.js';
+import type { Template } from '../wire/compile.js';
 import { parseQuery, type Query } from '../wire/query.js';
 import { assemble, emptyResponse, TCP_MAX, udpLimit, type EdnsIdentity } from '../wire/respond.js';
-import { MessageWriter } from '../wire/writer.js';
-import type { Snapshot } from './snapshot.js';
+import { templateFor, type Snapshot } from './snapshot.js';
 import { countQuery, type ServerStats, type Transport } from './stats.js';
 
 export type { Transport };
@@ -18,9 +15,6 @@ export interface HandlerOptions {
   /** CHAOS-class TXT answers (id.server, version.bind, …) by qname key; absent names: REFUSED. */
   readonly chaos: ReadonlyMap<string, Template>;
 }
-
-// One writer for every slow-path encode: handling is synchronous, so it is never shared.
-const slowWriter = new MessageWriter();
 
 /** The response to one DNS message, or undefined when it deserves none. */
 export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer | undefined {
@@ -53,7 +47,7 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
   if (query.qtype === RRType.AXFR || query.qtype === RRType.IXFR) {
     return refuse(transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED);
   }
-  return respond(msg, query, findTemplate(snapshot, query), transport, options, stats);
+  return respond(msg, query, templateFor(snapshot, query.qkey, query.qtype), transport, options, stats);
 }
 
 function respond(msg: Buffer, query: Query, template: Template, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer {
@@ -62,17 +56,4 @@ function respond(msg: Buffer, query: Query, template: Template, transport: Trans
   if (out.truncated) stats.truncated++;
   countQuery(stats, transport, query.qtype, template.rcode);
   return out.bytes;
-}
-
-function findTemplate(snapshot: Snapshot, query: Query): Template {
-  const node = snapshot.templates.get(query.qkey);
-  if (node) return node.byType.get(query.qtype) ?? node.otherTypes;
-  const cacheKey = query.qtype + '/' + query.qkey;
-  let template = snapshot.negativeCache.get(cacheKey);
-  if (!template) {
-    const qname = nameFromWire(Buffer.from(query.qkey, 'latin1'));
-    template = compileTemplate(slowWriter, qname, query.qtype, lookup(snapshot.catalog, qname, query.qtype));
-    snapshot.negativeCache.set(cacheKey, template);
-  }
-  return template;
 }

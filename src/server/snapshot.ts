@@ -1,12 +1,14 @@
-// A Snapshot is everything one generation of the served data needs to answer: the zones, their
-// compiled templates and a cache for the rest. Immutable once built; reload swaps the reference.
+// A Snapshot is everything one generation of the served data needs to answer: the zones and
+// caches of compiled responses. The zone data is immutable once built; reload builds the next
+// snapshot aside and swaps one reference.
 
 import { LRUCache } from 'lru-cache';
 import { buildCatalog, findZone, type Catalog } from '../dns/catalog.js';
-import type { Name } from '../dns/name.js';
+import { lookup } from '../dns/lookup.js';
+import { nameFromWire, type Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { buildZone, type Zone } from '../dns/zone.js';
-import { compileZone, type NodeTemplates, type Template } from '../wire/compile.js';
+import { compileNode, compileTemplate, type NodeTemplates, type Template } from '../wire/compile.js';
 import { MessageWriter } from '../wire/writer.js';
 
 export interface ZoneInput {
@@ -16,8 +18,12 @@ export interface ZoneInput {
 
 export interface Snapshot {
   readonly catalog: Catalog;
-  /** Templates for every existing name, by lowercased wire key. */
-  readonly templates: ReadonlyMap<string, NodeTemplates>;
+  /**
+   * Templates of existing names, by lowercased wire key, compiled the first time a name is
+   * asked for: bounded by the zone data, and a reload of 100,000 domains does not have to
+   * compile millions of responses nobody may ask for before it can swap.
+   */
+  readonly templates: Map<string, NodeTemplates>;
   /**
    * Bodies for names that exist nowhere (NXDOMAIN) or in no zone (REFUSED), keyed by qtype and
    * name: bounded, so a flood of random names costs CPU, never unbounded memory.
@@ -25,6 +31,33 @@ export interface Snapshot {
   readonly negativeCache: LRUCache<string, Template>;
   readonly zoneCount: number;
   readonly recordCount: number;
+}
+
+// Compiling is synchronous, so one writer serves every snapshot.
+const writer = new MessageWriter();
+
+/**
+ * The template for (qkey, qtype): from the name's compiled templates, the negative cache, or
+ * compiled now and remembered in whichever of the two fits.
+ */
+export function templateFor(snapshot: Snapshot, qkey: string, qtype: number): Template {
+  const node = snapshot.templates.get(qkey);
+  if (node) return node.byType.get(qtype) ?? node.otherTypes;
+  const cacheKey = qtype + '/' + qkey;
+  const cached = snapshot.negativeCache.get(cacheKey);
+  if (cached) return cached;
+  const zone = findZone(snapshot.catalog, qkey);
+  const zoneNode = zone?.nodes.get(qkey);
+  // With nested zones served, a name belongs to the deepest zone that encloses it: findZone.
+  if (zoneNode) {
+    const compiled = compileNode(snapshot.catalog, zoneNode, writer);
+    snapshot.templates.set(qkey, compiled);
+    return compiled.byType.get(qtype) ?? compiled.otherTypes;
+  }
+  const qname = nameFromWire(Buffer.from(qkey, 'latin1'));
+  const template = compileTemplate(writer, qname, qtype, lookup(snapshot.catalog, qname, qtype));
+  snapshot.negativeCache.set(cacheKey, template);
+  return template;
 }
 
 export function buildSnapshot(inputs: readonly ZoneInput[], cacheSize: number): Snapshot {
@@ -52,26 +85,16 @@ export async function buildSnapshotSliced(inputs: readonly ZoneInput[], cacheSiz
   }
 }
 
-/** The build as a generator: one step per zone built or compiled. */
+/** The build as a generator: one step per zone. */
 function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Generator<void, Snapshot> {
   const zones: Zone[] = [];
   for (const z of inputs) {
     zones.push(buildZone(z.origin, z.records));
     yield;
   }
-  const catalog = buildCatalog(zones);
-  const templates = new Map<string, NodeTemplates>();
-  const writer = new MessageWriter();
-  for (const zone of zones) {
-    for (const [key, t] of compileZone(catalog, zone, writer)) {
-      // With nested zones served, a name belongs to the deepest zone that encloses it.
-      if (findZone(catalog, key) === zone) templates.set(key, t);
-    }
-    yield;
-  }
   return Object.freeze({
-    catalog,
-    templates,
+    catalog: buildCatalog(zones),
+    templates: new Map<string, NodeTemplates>(),
     negativeCache: new LRUCache<string, Template>({ max: Math.max(1, cacheSize) }),
     zoneCount: zones.length,
     recordCount: zones.reduce((n, z) => n + z.recordCount, 0),

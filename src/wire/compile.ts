@@ -5,7 +5,7 @@ import { lookup, type LookupResult } from '../dns/lookup.js';
 import { findZone, type Catalog } from '../dns/catalog.js';
 import type { Name } from '../dns/name.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
-import type { Zone } from '../dns/zone.js';
+import type { ZoneNode } from '../dns/zone.js';
 import { MessageWriter } from './writer.js';
 
 export interface Template {
@@ -70,24 +70,20 @@ export interface NodeTemplates {
 }
 
 /**
- * Templates for every name of a zone. At an alias the answer depends on the types found at the
+ * Templates for one existing name. At an alias the answer depends on the types found at the
  * chain's end, so those types get templates of their own.
  */
-export function compileZone(catalog: Catalog, zone: Zone, w = new MessageWriter()): Map<string, NodeTemplates> {
-  const out = new Map<string, NodeTemplates>();
-  for (const [key, node] of zone.nodes) {
-    const types = new Set<number>(node.rrsets.keys());
-    types.add(RRType.ANY);
-    if (node.rrsets.has(RRType.CNAME)) {
-      for (const t of chainEndTypes(catalog, node.name)) types.add(t);
-    }
-    const byType = new Map<number, Template>();
-    for (const t of types) byType.set(t, compileTemplate(w, node.name, t, lookup(catalog, node.name, t)));
-    // Type 0 is reserved (RFC 6895 §3.1): no zone holds it, so its answer is the "no such type" one.
-    const otherTypes = compileTemplate(w, node.name, 0, lookup(catalog, node.name, 0));
-    out.set(key, Object.freeze({ byType, otherTypes }));
+export function compileNode(catalog: Catalog, node: ZoneNode, w: MessageWriter): NodeTemplates {
+  const types = new Set<number>(node.rrsets.keys());
+  types.add(RRType.ANY);
+  if (node.rrsets.has(RRType.CNAME)) {
+    for (const t of chainEndTypes(catalog, node.name)) types.add(t);
   }
-  return out;
+  const byType = new Map<number, Template>();
+  for (const t of types) byType.set(t, compileTemplate(w, node.name, t, lookup(catalog, node.name, t)));
+  // Type 0 is reserved (RFC 6895 §3.1): no zone holds it, so its answer is the "no such type" one.
+  const otherTypes = compileTemplate(w, node.name, 0, lookup(catalog, node.name, 0));
+  return Object.freeze({ byType, otherTypes });
 }
 
 function chainEndTypes(catalog: Catalog, start: Name): Iterable<number> {
