@@ -156,7 +156,8 @@ async function serve(config: Config): Promise<number> {
     const deadline = setTimeout(() => process.exit(0), 5000);
     deadline.unref();
     void server.close().then(() => {
-      log.info({ stats: server.stats }, 'stopped');
+      const { queries, ...counters } = server.stats;
+      log.info({ queries: queries.reduce((a, b) => a + b, 0), ...counters }, 'stopped');
       log.flush?.();
       process.exit(0);
     });

@@ -26,9 +26,6 @@ export function bindUdp(address: string, port: number): Promise<dgram.Socket> {
 
 /** Starts answering on a bound socket. */
 export function serveUdp(socket: dgram.Socket, holder: SnapshotHolder, options: HandlerOptions, stats: ServerStats, log: Logger, queryLog: QueryLog | undefined): void {
-  const onSent = (err: Error | null): void => {
-    if (err) stats.sendErrors++;
-  };
   socket.on('message', (msg, rinfo) => {
     let response: Buffer | undefined;
     try {
@@ -42,7 +39,9 @@ export function serveUdp(socket: dgram.Socket, holder: SnapshotHolder, options: 
     if (!response) return;
     if (queryLog) queryLog(response, rinfo.address, 'udp');
     try {
-      socket.send(response, rinfo.port, rinfo.address, onSent);
+      // No callback: a completion per datagram costs throughput, and without one a failed
+      // send is reported on the socket's 'error' event, which counts it below.
+      socket.send(response, rinfo.port, rinfo.address);
     } catch {
       stats.sendErrors++;
     }

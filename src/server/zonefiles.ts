@@ -50,6 +50,39 @@ export async function definitionFiles(target: string): Promise<string[] | { erro
   }
 }
 
+const READ_CONCURRENCY = 32;
+
+type ReadResult = { readonly entry: CachedFile; readonly parsed: boolean } | { readonly error: string };
+
+/** The file's parse from the cache when its mtime and size are unchanged, else read and parsed now. */
+async function readIfChanged(file: string, cache: ParseCache): Promise<ReadResult> {
+  try {
+    const info = await stat(file);
+    const fingerprint = `${info.mtimeMs}:${info.size}`;
+    const cached = cache.get(file);
+    if (cached?.fingerprint === fingerprint) return { entry: cached, parsed: false };
+    const text = await readFile(file, 'utf8');
+    const entry = { fingerprint, ...parseDefinitionFile(file, text, info.mtimeMs) };
+    cache.set(file, entry);
+    return { entry, parsed: true };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 /** Reads and checks every definition under `targets`, then builds the zones from all of them. */
 export async function loadZones(targets: readonly string[], cache: ParseCache = new Map()): Promise<LoadedZones> {
   const definitions: Definition[] = [];
@@ -66,29 +99,22 @@ export async function loadZones(targets: readonly string[], cache: ParseCache = 
       filesWithErrors.add(target);
       continue;
     }
-    for (const file of found) {
+    // Files are read many at a time (their I/O overlaps) and handled in sorted order.
+    const reads = await mapLimit(found, READ_CONCURRENCY, (file) => readIfChanged(file, cache));
+    for (const [i, file] of found.entries()) {
       files.push(file);
       seen.add(file);
-      let entry: CachedFile | undefined;
-      try {
-        const info = await stat(file);
-        const fingerprint = `${info.mtimeMs}:${info.size}`;
-        entry = cache.get(file);
-        if (entry?.fingerprint !== fingerprint) {
-          const text = await readFile(file, 'utf8');
-          entry = { fingerprint, ...parseDefinitionFile(file, text, info.mtimeMs) };
-          cache.set(file, entry);
-          parsed++;
-        }
-      } catch (e) {
+      const result = reads[i]!;
+      if ('error' in result) {
         // Vanished or unreadable mid-edit: an error for this file, never a silent removal.
-        diagnostics.push(fileProblem(file, `cannot read: ${(e as Error).message}`));
+        diagnostics.push(fileProblem(file, `cannot read: ${result.error}`));
         filesWithErrors.add(file);
         continue;
       }
-      fingerprints.set(file, entry.fingerprint);
-      definitions.push(...entry.definitions);
-      diagnostics.push(...entry.diagnostics);
+      if (result.parsed) parsed++;
+      fingerprints.set(file, result.entry.fingerprint);
+      definitions.push(...result.entry.definitions);
+      diagnostics.push(...result.entry.diagnostics);
     }
   }
   for (const file of cache.keys()) if (!seen.has(file)) cache.delete(file);
