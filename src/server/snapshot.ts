@@ -85,12 +85,23 @@ export async function buildSnapshotSliced(inputs: readonly ZoneInput[], cacheSiz
   }
 }
 
-/** The build as a generator: one step per zone. */
+/**
+ * Zones already built, by the input they were built from: a reload that gets the same input
+ * object back (an unchanged definition) reuses the immutable Zone instead of rebuilding it.
+ */
+const builtZones = new WeakMap<ZoneInput, Zone>();
+
+/** The build as a generator: one step per zone built. */
 function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Generator<void, Snapshot> {
   const zones: Zone[] = [];
   for (const z of inputs) {
-    zones.push(buildZone(z.origin, z.records));
-    yield;
+    let zone = builtZones.get(z);
+    if (!zone) {
+      zone = buildZone(z.origin, z.records);
+      builtZones.set(z, zone);
+      yield;
+    }
+    zones.push(zone);
   }
   return Object.freeze({
     catalog: buildCatalog(zones),
