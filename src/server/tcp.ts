@@ -78,6 +78,9 @@ function serveConnection(socket: net.Socket, ctx: TcpContext): void {
   socket.on('data', (chunk: Buffer) => {
     pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
     let at = 0;
+    // Corked: the answers to every query in this chunk leave in one writev, not one each.
+    socket.cork();
+    process.nextTick(() => socket.uncork());
     while (pending.length - at >= 2) {
       const len = pending.readUInt16BE(at);
       if (len > options.maxMessageSize || len === 0) {
