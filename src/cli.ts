@@ -9,6 +9,7 @@ import { isNameError, parseName } from './dns/name.js';
 import { formatZone } from './dns/zonefile.js';
 import { createLogger } from './log.js';
 import { ListenError } from './server/listen.js';
+import { notifyReady, notifyReloading, notifyStopping, type NotifyDone } from './server/notify.js';
 import { startServer } from './server/serve.js';
 import { loadZones } from './server/zonefiles.js';
 
@@ -148,11 +149,15 @@ async function serve(config: Config): Promise<number> {
     }
     throw e;
   }
+  const notified: NotifyDone = (err) => {
+    if (err) log.warn({ err: err.message }, 'systemd notification failed');
+  };
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) process.exit(1); // a second signal: leave now
     stopping = true;
     log.info({ signal }, 'stopping');
+    notifyStopping(notified);
     const deadline = setTimeout(() => process.exit(0), 5000);
     deadline.unref();
     void server.close().then(() => {
@@ -162,8 +167,15 @@ async function serve(config: Config): Promise<number> {
       process.exit(0);
     });
   };
+  // Readiness only now: zones loaded and every socket bound (Type=notify in the unit).
+  notifyReady(notified);
   process.on('SIGHUP', () => {
-    void server.reload().catch((err: unknown) => log.error({ err }, 'bug: reload failed; previous zones stay in service'));
+    notifyReloading(notified);
+    void server
+      .reload()
+      .catch((err: unknown) => log.error({ err }, 'bug: reload failed; previous zones stay in service'))
+      // READY=1 after every reload, failed or not, or systemd waits in "reloading" until timeout.
+      .finally(() => notifyReady(notified));
   });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -1,0 +1,38 @@
+// Per-operation cost of the query path, in-process (vitest bench): parse, template lookup,
+// response assembly, and the slow path for names that do not exist.
+import { bench, describe } from 'vitest';
+import { handleMessage } from '../src/server/handler.js';
+import { handlerOptions } from '../src/server/identity.js';
+import { templateFor } from '../src/server/snapshot.js';
+import { newStats } from '../src/server/stats.js';
+import { parseQuery } from '../src/wire/query.js';
+import { assemble } from '../src/wire/respond.js';
+import { buildQuery } from '../test/support/query.js';
+import { EXAMPLE_ZONE, snapshotFromText } from '../test/support/zonetext.js';
+
+const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE }, 10_000);
+const options = handlerOptions({ udpSize: 1232, nsid: '', id: '', version: '' });
+const stats = newStats();
+const srv = buildQuery({ id: 1, qname: '_imaps._tcp.Example.com', qtype: 33, edns: { udpSize: 1232 } });
+const parsed = parseQuery(srv);
+if (parsed.kind !== 'query') throw new Error('bench query did not parse');
+const template = templateFor(snapshot, parsed.query.qkey, 33);
+let n = 0;
+
+describe('query path', () => {
+  bench('parseQuery (SRV, EDNS)', () => {
+    parseQuery(srv);
+  });
+  bench('templateFor (existing name)', () => {
+    templateFor(snapshot, parsed.query.qkey, 33);
+  });
+  bench('assemble (SRV + additionals + OPT)', () => {
+    assemble(srv, parsed.query, template, 1232, options.edns);
+  });
+  bench('handleMessage, existing name', () => {
+    handleMessage(snapshot, srv, 'udp', options, stats);
+  });
+  bench('handleMessage, random nonexistent name (slow path, LRU churn)', () => {
+    handleMessage(snapshot, buildQuery({ id: 2, qname: `r${n++}.example.com`, qtype: 1 }), 'udp', options, stats);
+  });
+});
