@@ -18,6 +18,8 @@ const { values } = parseArgs({
     domains: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '10' },
     tcp: { type: 'boolean', default: false },
+    flood: { type: 'boolean', default: false },
+    'flood-seconds': { type: 'string', default: '60' },
   },
 });
 const domains = Number(values.domains);
@@ -93,11 +95,60 @@ function dnsperf(port, queries, tcp) {
   };
 }
 
+/**
+ * The default mix (issue 4): 80% existing discovery names and types, 10% the same in random
+ * letter case, 5% NODATA, 5% NXDOMAIN; deterministic, so runs compare.
+ */
+function defaultMix(n, count) {
+  const existing = [
+    ['_submissions._tcp', 'SRV'], ['_submission._tcp', 'SRV'], ['_imaps._tcp', 'SRV'], ['_imap._tcp', 'SRV'],
+    ['_pop3s._tcp', 'SRV'], ['_caldavs._tcp', 'SRV'], ['_caldavs._tcp', 'TXT'], ['_carddavs._tcp', 'SRV'],
+    ['_carddavs._tcp', 'TXT'], ['_autodiscover._tcp', 'SRV'], ['autoconfig', 'A'], ['autodiscover', 'A'],
+    ['mail', 'A'], ['mail', 'AAAA'], ['@', 'MX'], ['@', 'SOA'],
+  ];
+  const nodata = [['mail', 'TXT'], ['@', 'SRV'], ['_imaps._tcp', 'A'], ['_tcp', 'SRV']];
+  let seed = 1;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pick = (a) => a[Math.floor(rand() * a.length)];
+  const domain = () => `d${String(1 + Math.floor(rand() * n)).padStart(6, '0')}.bench.test`;
+  const fqdn = (label, d) => (label === '@' ? d : `${label}.${d}`);
+  const mixCase = (s) => [...s].map((c) => (rand() < 0.5 ? c.toUpperCase() : c)).join('');
+  const lines = [];
+  for (let i = 0; i < count; i++) {
+    const r = rand();
+    if (r < 0.8) { const [l, t] = pick(existing); lines.push(`${fqdn(l, domain())} ${t}`); }
+    else if (r < 0.9) { const [l, t] = pick(existing); lines.push(`${mixCase(fqdn(l, domain()))} ${t}`); }
+    else if (r < 0.95) { const [l, t] = pick(nodata); lines.push(`${fqdn(l, domain())} ${t}`); }
+    else lines.push(`nope${i}.${domain()} A`);
+  }
+  return lines;
+}
+
+/** Random-subdomain attack: every name new, none exists. */
+function floodNames(n, count) {
+  const lines = [];
+  for (let i = 0; i < count; i++) lines.push(`${Math.random().toString(36).slice(2, 12)}.d${String(1 + (i % n)).padStart(6, '0')}.bench.test A`);
+  return lines;
+}
+
+function svgChart(rows) {
+  const max = Math.max(...rows.map((r) => r.qps));
+  const h = 28;
+  const bars = rows.map((r, i) => {
+    const w = Math.round((r.qps / max) * 560);
+    const y = 30 + i * h;
+    return `<text x="10" y="${y + 17}" font-size="13">${r.server} (${r.transport})</text><rect x="230" y="${y + 4}" width="${w}" height="18" fill="${r.server === 'discodns' ? '#2a7' : '#888'}"/><text x="${236 + w}" y="${y + 17}" font-size="12">${Math.round(r.qps)}/s</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="${40 + rows.length * h}" font-family="sans-serif"><text x="10" y="18" font-size="14">queries/s, ${domains} domains, dnsperf on loopback</text>${bars.join('')}</svg>\n`;
+}
+
 const results = [];
+const flood = [];
 try {
   const zonesDir = join(work, 'zones');
   const queries = join(work, 'queries.txt');
-  spawnSync(process.execPath, [join(root, 'bench/gen-zones.mjs'), '--domains', String(domains), '--out', zonesDir, '--queries', queries], { stdio: 'inherit' });
+  spawnSync(process.execPath, [join(root, 'bench/gen-zones.mjs'), '--domains', String(domains), '--out', zonesDir], { stdio: 'inherit' });
+  writeFileSync(queries, defaultMix(domains, 200_000).join('\n') + '\n');
 
   // discodns
   const dd = spawn(process.execPath, [join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -158,6 +209,17 @@ try {
   const cport = Number((await waitForLine(ceiling, /ready (\d+)/, 10_000))[1]);
   servers.push({ name: 'node:dgram ceiling', port: cport, pid: ceiling.pid, udpOnly: true });
 
+  if (values.flood) {
+    const floodFile = join(work, 'flood.txt');
+    writeFileSync(floodFile, floodNames(domains, 500_000).join('\n') + '\n');
+    const fs = Math.min(Number(values['flood-seconds']), 120);
+    for (const s of servers.filter((x) => !x.udpOnly)) {
+      const rssStart = rss(s.pid);
+      const args = ['-s', '127.0.0.1', '-p', String(s.port), '-d', floodFile, '-l', String(fs), '-c', '4', '-q', '200', '-T', '1'];
+      const out = spawnSync('dnsperf', args, { encoding: 'utf8', timeout: (fs + 30) * 1000 }).stdout ?? '';
+      flood.push({ server: s.name, qps: Number(/Queries per second:\s+([\d.]+)/.exec(out)?.[1]), lost: Number(/Queries lost:\s+(\d+)/.exec(out)?.[1]), rssStartMb: rssStart, rssEndMb: rss(s.pid), seconds: fs });
+    }
+  }
   for (const transport of values.tcp ? ['udp', 'tcp'] : ['udp']) {
     for (const s of servers) {
       if (transport === 'tcp' && s.udpOnly) continue;
@@ -180,7 +242,14 @@ for (const r of results) {
     `${r.server.padEnd(20)} ${r.transport.padEnd(9)} ${r.qps.toFixed(0).padStart(10)} ${r.avgMs.toFixed(3).padStart(7)} ${r.maxMs.toFixed(2).padStart(7)} ${String(r.lost).padStart(5)} ${(r.qps / base(r.transport)).toFixed(2).padStart(12)} ${String(r.loadMs ?? '-').padStart(8)} ${String(r.rssMb ?? '-').padStart(7)}`,
   );
 }
+if (flood.length) {
+  console.log('\nrandom-subdomain flood (every name new and nonexistent)');
+  console.log('server               queries/s   lost  RSS start MB  RSS end MB');
+  for (const f of flood) console.log(`${f.server.padEnd(20)} ${f.qps.toFixed(0).padStart(10)} ${String(f.lost).padStart(6)} ${String(f.rssStartMb).padStart(13)} ${String(f.rssEndMb).padStart(11)}`);
+}
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-const out = join(root, 'bench/results', `load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(out, JSON.stringify({ domains, seconds, results }, null, 2));
-console.log(`\nwritten ${out}`);
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const out = join(root, 'bench/results', `load-${stamp}`);
+writeFileSync(`${out}.json`, JSON.stringify({ domains, seconds, results, flood }, null, 2));
+writeFileSync(`${out}.svg`, svgChart(results));
+console.log(`\nwritten ${out}.json and .svg`);

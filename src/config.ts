@@ -78,9 +78,9 @@ const schema = {
   },
   cache: {
     size: {
-      doc: 'Entries in the cache of answers for names that do not exist (bounds memory under floods)',
+      doc: 'Names whose compiled answers are kept (LRU); bounds memory however many names are served',
       format: integerIn(1, 10_000_000),
-      default: 10_000,
+      default: 100_000,
       env: 'DISCODNS_CACHE_SIZE',
     },
   },

@@ -4,11 +4,10 @@
 
 import { LRUCache } from 'lru-cache';
 import { buildCatalog, findZone, type Catalog } from '../dns/catalog.js';
-import { lookup } from '../dns/lookup.js';
-import { nameFromWire, type Name } from '../dns/name.js';
+import type { Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { buildZone, type Zone } from '../dns/zone.js';
-import { compileNode, compileTemplate, type NodeTemplates, type Template } from '../wire/compile.js';
+import { compileNode, compileNxdomain, REFUSED_TEMPLATE, type NodeTemplates, type Template } from '../wire/compile.js';
 import { MessageWriter } from '../wire/writer.js';
 
 export interface ZoneInput {
@@ -20,15 +19,12 @@ export interface Snapshot {
   readonly catalog: Catalog;
   /**
    * Templates of existing names, by lowercased wire key, compiled the first time a name is
-   * asked for: bounded by the zone data, and a reload of 100,000 domains does not have to
-   * compile millions of responses nobody may ask for before it can swap.
+   * asked for and kept in a bounded LRU: a reload of 100,000 domains need not compile millions
+   * of responses before it can swap, and memory stays bounded however many names exist.
    */
-  readonly templates: Map<string, NodeTemplates>;
-  /**
-   * Bodies for names that exist nowhere (NXDOMAIN) or in no zone (REFUSED), keyed by qtype and
-   * name: bounded, so a flood of random names costs CPU, never unbounded memory.
-   */
-  readonly negativeCache: LRUCache<string, Template>;
+  readonly templates: LRUCache<string, NodeTemplates>;
+  /** NXDOMAIN body per zone (by origin key): the same for every name that does not exist. */
+  readonly nxdomain: Map<string, Template>;
   readonly zoneCount: number;
   readonly recordCount: number;
 }
@@ -36,28 +32,25 @@ export interface Snapshot {
 // Compiling is synchronous, so one writer serves every snapshot.
 const writer = new MessageWriter();
 
-/**
- * The template for (qkey, qtype): from the name's compiled templates, the negative cache, or
- * compiled now and remembered in whichever of the two fits.
- */
+/** The template for (qkey, qtype): compiled templates of the name, or NXDOMAIN/REFUSED. */
 export function templateFor(snapshot: Snapshot, qkey: string, qtype: number): Template {
   const node = snapshot.templates.get(qkey);
   if (node) return node.byType.get(qtype) ?? node.otherTypes;
-  const cacheKey = qtype + '/' + qkey;
-  const cached = snapshot.negativeCache.get(cacheKey);
-  if (cached) return cached;
-  const zone = findZone(snapshot.catalog, qkey);
-  const zoneNode = zone?.nodes.get(qkey);
   // With nested zones served, a name belongs to the deepest zone that encloses it: findZone.
+  const zone = findZone(snapshot.catalog, qkey);
+  if (!zone) return REFUSED_TEMPLATE;
+  const zoneNode = zone.nodes.get(qkey);
   if (zoneNode) {
     const compiled = compileNode(snapshot.catalog, zoneNode, writer);
     snapshot.templates.set(qkey, compiled);
     return compiled.byType.get(qtype) ?? compiled.otherTypes;
   }
-  const qname = nameFromWire(Buffer.from(qkey, 'latin1'));
-  const template = compileTemplate(writer, qname, qtype, lookup(snapshot.catalog, qname, qtype));
-  snapshot.negativeCache.set(cacheKey, template);
-  return template;
+  let nx = snapshot.nxdomain.get(zone.origin.key);
+  if (!nx) {
+    nx = compileNxdomain(writer, zone);
+    snapshot.nxdomain.set(zone.origin.key, nx);
+  }
+  return nx;
 }
 
 export function buildSnapshot(inputs: readonly ZoneInput[], cacheSize: number): Snapshot {
@@ -105,8 +98,8 @@ function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Genera
   }
   return Object.freeze({
     catalog: buildCatalog(zones),
-    templates: new Map<string, NodeTemplates>(),
-    negativeCache: new LRUCache<string, Template>({ max: Math.max(1, cacheSize) }),
+    templates: new LRUCache<string, NodeTemplates>({ max: Math.max(1, cacheSize) }),
+    nxdomain: new Map<string, Template>(),
     zoneCount: zones.length,
     recordCount: zones.reduce((n, z) => n + z.recordCount, 0),
   });

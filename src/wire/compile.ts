@@ -5,7 +5,7 @@ import { lookup, type LookupResult } from '../dns/lookup.js';
 import { findZone, type Catalog } from '../dns/catalog.js';
 import type { Name } from '../dns/name.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
-import type { ZoneNode } from '../dns/zone.js';
+import type { Zone, ZoneNode } from '../dns/zone.js';
 import { MessageWriter } from './writer.js';
 
 export interface Template {
@@ -60,6 +60,19 @@ export function compileTemplate(w: MessageWriter, qname: Name, qtype: number, re
     body: Buffer.from(w.buf.subarray(start, w.pos)),
     withoutAdditional,
   });
+}
+
+/**
+ * The NXDOMAIN body for every name of a zone that does not exist: only the zone's negative SOA,
+ * which does not depend on the name asked. Written without compression, so the same bytes fit
+ * behind a question of any length: one template per zone, whatever a random-subdomain flood asks.
+ */
+export function compileNxdomain(w: MessageWriter, zone: Zone): Template {
+  w.reset(false);
+  const nscount = w.rrset(zone.negativeSoa);
+  const body = Buffer.from(w.buf.subarray(0, w.pos));
+  w.reset();
+  return Object.freeze({ rcode: Rcode.NXDOMAIN, aa: true, ancount: 0, nscount, arcount: 0, body, withoutAdditional: body.length });
 }
 
 /** Every template one existing name needs: one per type that has an answer, one for the rest. */

@@ -17,10 +17,14 @@ export class MessageWriter {
     this.buf = Buffer.alloc(capacity);
   }
 
+  /** False: every name is written in full, so the bytes do not depend on where they start. */
+  compress = true;
+
   /** Empties the writer for the next message (one writer serves a whole zone build). */
-  reset(): void {
+  reset(compress = true): void {
     this.pos = 0;
     this.names.clear();
+    this.compress = compress;
   }
 
   u8(v: number): void {
@@ -48,7 +52,7 @@ export class MessageWriter {
     const key = n.key;
     for (let at = 0; wire[at] !== 0; at += wire[at]! + 1) {
       const suffix = key.slice(at);
-      if (compress) {
+      if (compress && this.compress) {
         const ptr = this.names.get(suffix);
         if (ptr !== undefined) {
           this.u16(0xc000 | ptr);
