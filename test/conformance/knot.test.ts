@@ -46,21 +46,20 @@ async function compareCase(
   expect(got, `${c.name}: discodns (actual) vs Knot (expected)`).toEqual(want);
 }
 
+/** Knot on `zoneFile` and discodns on the fixture definition; neither is left running on failure. */
+async function startPair(zoneFile: string): Promise<{ knot: RunningServer; ours: RunningDiscodns }> {
+  const [k, d] = await Promise.allSettled([startKnot([{ origin: 'mail.test', file: zoneFile }]), startDiscodns(FIXTURE_DIR)]);
+  if (k.status === 'fulfilled' && d.status === 'fulfilled') return { knot: k.value, ours: d.value };
+  await Promise.all([k.status === 'fulfilled' ? k.value.stop() : undefined, d.status === 'fulfilled' ? d.value.stop() : undefined]);
+  throw k.status === 'rejected' ? k.reason : (d as PromiseRejectedResult).reason;
+}
+
 describe.skipIf(!knotAvailable())('conformance: discodns vs Knot DNS on mail.test', () => {
   let knot: RunningServer | undefined;
   let ours: RunningDiscodns | undefined;
 
   beforeAll(async () => {
-    const [k, d] = await Promise.allSettled([
-      startKnot([{ origin: 'mail.test', file: ZONE_FILE }]),
-      startDiscodns(FIXTURE_DIR),
-    ]);
-    if (k.status === 'fulfilled') knot = k.value;
-    if (d.status === 'fulfilled') ours = d.value;
-    if (k.status === 'rejected' || d.status === 'rejected') {
-      await Promise.all([knot?.stop(), ours?.stop()]);
-      throw k.status === 'rejected' ? k.reason : (d as PromiseRejectedResult).reason;
-    }
+    ({ knot, ours } = await startPair(ZONE_FILE));
   });
 
   afterAll(async () => {
@@ -106,16 +105,7 @@ describe.skipIf(!knotAvailable() || !kzonecheckAvailable())('conformance: `disco
     exported = join(dir, 'mail.test.zone');
     await writeFile(exported, text);
     await kzonecheck('mail.test', exported);
-    const [k, d] = await Promise.allSettled([
-      startKnot([{ origin: 'mail.test', file: exported }]),
-      startDiscodns(FIXTURE_DIR),
-    ]);
-    if (k.status === 'fulfilled') knot = k.value;
-    if (d.status === 'fulfilled') ours = d.value;
-    if (k.status === 'rejected' || d.status === 'rejected') {
-      await Promise.all([knot?.stop(), ours?.stop()]);
-      throw k.status === 'rejected' ? k.reason : (d as PromiseRejectedResult).reason;
-    }
+    ({ knot, ours } = await startPair(exported));
   });
 
   afterAll(async () => {
