@@ -58,26 +58,26 @@ export function parseQuery(msg: Buffer): ParsedQuery {
 
   // QNAME: plain labels only. A pointer in the question could only point into the header.
   let at = HEADER;
-  let qkey = '';
+  let upper = false;
   for (;;) {
     if (at >= msg.length) return formerr('question runs past the end');
     const len = msg[at]!;
     if (len === 0) {
-      qkey += '\0';
       at++;
       break;
     }
     if (len > 63) return formerr(len >= 0xc0 ? 'compression pointer in the question' : 'bad label type');
     if (at + 1 + len > msg.length) return formerr('question runs past the end');
-    qkey += String.fromCharCode(len);
     for (let i = at + 1; i <= at + len; i++) {
-      let c = msg[i]!;
-      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
-      qkey += String.fromCharCode(c);
+      const c = msg[i]!;
+      if (c >= 0x41 && c <= 0x5a) upper = true;
     }
     at += len + 1;
     if (at - HEADER > 255) return formerr('name longer than 255 bytes');
   }
+  // The key is the wire name as latin1, lowercased (RFC 4343): sliced natively when the name is
+  // already lowercase, as almost every resolver sends it.
+  const qkey = upper ? lowercaseKey(msg, HEADER, at) : msg.toString('latin1', HEADER, at);
   if (at + 4 > msg.length) return formerr('question runs past the end');
   const qtype = (msg[at]! << 8) | msg[at + 1]!;
   const qclass = (msg[at + 2]! << 8) | msg[at + 3]!;
@@ -115,6 +115,16 @@ export function parseQuery(msg: Buffer): ParsedQuery {
     at = rdataAt + rdlength;
   }
   return { kind: 'query', query: { id, opcode, rd, questionEnd, qkey, qtype, qclass, edns } };
+}
+
+const scratch = Buffer.alloc(256);
+
+function lowercaseKey(msg: Buffer, start: number, end: number): string {
+  for (let i = start; i < end; i++) {
+    const c = msg[i]!;
+    scratch[i - start] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+  }
+  return scratch.toString('latin1', 0, end - start);
 }
 
 /** Offset past a possibly compressed name, or -1 when it runs off the end or is malformed. */
