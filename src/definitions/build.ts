@@ -4,10 +4,13 @@
 import { nameToText, type Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { error, hasErrors, tidy, type At, type Diagnostic } from './diagnostics.js';
-import { expandZone } from './expand.js';
+import { expandZone, type Sourced } from './expand.js';
+import { resolveName } from './names.js';
 import type { Definition } from './schema.js';
-import { checkTargets, type Defined } from './targets.js';
-import { checkZone } from './validate.js';
+import { Shared } from './shared.js';
+import { CheckedView, DefinedZones, TargetCheck, type Defined } from './targets.js';
+import { fits, instantiate, InstanceView, makeTemplate, someRecords, watchingResolver, type Template } from './template.js';
+import { checkZone, type Checked } from './validate.js';
 
 export interface ZoneContent {
   /** The zone apex. */
@@ -16,7 +19,11 @@ export interface ZoneContent {
   readonly file: string;
   /** The definition's default TTL. */
   readonly ttl: number;
-  /** Everything the zone serves, SOA first, then in the order the definition writes it. */
+  /**
+   * Everything the zone serves, SOA first, then in the order the definition writes it. For a
+   * zone copied from its `zones:` definition's template this is made on each read (the zone
+   * holds its origin and the template, not 27 records): read it once per use.
+   */
   readonly records: ResourceRecord[];
 }
 
@@ -28,11 +35,52 @@ export interface BuiltZones {
   readonly failed: Name[];
 }
 
-export function buildZones(definitions: readonly Definition[]): BuiltZones {
+export interface BuildOptions {
+  /**
+   * Expand a `zones:` definition once and copy the result to its other zones (template.ts),
+   * rather than expanding it for each. On by default; the result is the same either way.
+   */
+  readonly share?: boolean;
+}
+
+/**
+ * A zone copied from its definition's template. It keeps the template, not the records: those
+ * are made again each time `records` is read, so 100,000 such zones held between reloads cost
+ * a few bytes each, and their records live only in the snapshot built from them.
+ */
+class CopiedZone implements ZoneContent {
+  readonly #template: Template;
+
+  constructor(
+    readonly origin: Name,
+    readonly file: string,
+    readonly ttl: number,
+    template: Template,
+  ) {
+    this.#template = template;
+  }
+
+  get records(): ResourceRecord[] {
+    return instantiate(this.#template, this.origin);
+  }
+}
+
+/** What a build keeps of a zone checked on its own: its records and its own problems. */
+interface Own {
+  readonly served: readonly Sourced[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** A zone defined here with where it is named, and its content: checked on its own, or copied. */
+type Entry = Defined & { readonly at: At; readonly own?: Own; readonly template?: Template };
+
+export function buildZones(definitions: readonly Definition[], options: BuildOptions = {}): BuiltZones {
   const diagnostics: Diagnostic[] = [];
   const failed = new Map<string, Name>();
-  const defined = new Map<string, Defined & { readonly at: At }>();
+  const defined = new Map<string, Entry>();
+  const shared = new Shared();
   for (const def of definitions) {
+    const sharing = options.share !== false && def.hasContent && def.zones.length > 1 ? new Sharing(def, shared) : undefined;
     def.zones.forEach((origin, i) => {
       const at = def.zoneAt[i]!;
       const earlier = defined.get(origin.key);
@@ -43,18 +91,69 @@ export function buildZones(definitions: readonly Definition[]): BuiltZones {
         return;
       }
       if (def.broken) failed.set(origin.key, origin);
-      const content = def.hasContent ? checkZone(expandZone(def, origin)) : undefined;
-      defined.set(origin.key, content ? { origin, def, at, content } : { origin, def, at });
+      if (!def.hasContent) {
+        defined.set(origin.key, { origin, def, at });
+        return;
+      }
+      const content = sharing ? sharing.zone(origin) : checkZone(expandZone(def, origin, resolveName, shared));
+      if ('recipes' in content) {
+        defined.set(origin.key, { origin, def, at, template: content, view: new InstanceView(origin, content) });
+      } else {
+        const own = { served: content.served, diagnostics: content.diagnostics };
+        defined.set(origin.key, { origin, def, at, own, view: new CheckedView(content) });
+      }
     });
   }
-  const targetProblems = checkTargets(defined);
+  const all = new DefinedZones(defined);
   const zones: ZoneContent[] = [];
-  for (const { content: z } of defined.values()) {
-    if (!z) continue;
-    const mine = [...z.diagnostics, ...(targetProblems.get(z.origin.key) ?? [])];
+  for (const z of defined.values()) {
+    if (!z.view) continue;
+    const targets = new TargetCheck(all, z);
+    let mine: Diagnostic[];
+    if (z.own) {
+      for (const s of z.own.served) targets.check(s.rr, s.at, s.targetAt);
+      mine = [...z.own.diagnostics, ...targets.diagnostics];
+    } else {
+      // A copy: its own checks found nothing, as the template's did; those across zones remain,
+      // and with no zone inside this one, only for the records the template could not decide.
+      const template = z.template!;
+      const which = all.hasInner(z.origin) ? template.recipes.map((_, j) => j) : template.undecided;
+      if (which.length > 0) {
+        const records = someRecords(template, z.origin, which);
+        which.forEach((j, k) => targets.check(records[k]!, template.recipes[j]!.at, template.recipes[j]!.targetAt));
+      }
+      mine = targets.diagnostics;
+    }
     diagnostics.push(...mine);
     if (hasErrors(mine)) failed.set(z.origin.key, z.origin);
-    if (!failed.has(z.origin.key)) zones.push({ origin: z.origin, file: z.def.file, ttl: z.def.ttl, records: z.served.map((s) => s.rr) });
+    if (failed.has(z.origin.key)) continue;
+    if (z.own) zones.push({ origin: z.origin, file: z.def.file, ttl: z.def.ttl, records: z.own.served.map((s) => s.rr) });
+    else zones.push(new CopiedZone(z.origin, z.def.file, z.def.ttl, z.template!));
   }
   return { zones, diagnostics: tidy(diagnostics), failed: [...failed.values()] };
+}
+
+/** Expansions after which a definition stops trying to make a template of one of its zones. */
+const TEMPLATE_TRIES = 2;
+
+/** The zones of one `zones:` definition: the first expanded in full, the rest copied where they can be. */
+class Sharing {
+  private template: Template | undefined;
+  private tries = 0;
+
+  constructor(
+    private readonly def: Definition,
+    private readonly shared: Shared,
+  ) {}
+
+  /** The zone's content checked on its own, or the template it is a copy of. */
+  zone(origin: Name): Checked | Template {
+    if (this.template && fits(this.template, origin)) return this.template;
+    if (this.template || this.tries >= TEMPLATE_TRIES) return checkZone(expandZone(this.def, origin, resolveName, this.shared));
+    this.tries++;
+    const watch = watchingResolver();
+    const checked = checkZone(expandZone(this.def, origin, watch.resolve, this.shared));
+    this.template = makeTemplate(this.def, checked, watch.texts, watch.names);
+    return checked;
+  }
 }

@@ -2,14 +2,14 @@
 // Names are resolved here (they depend on the zone); checks that need the whole zone or other
 // zones are in validate.ts and targets.ts.
 
-import { ipv4Bytes, ipv6Bytes, ipv6Text } from '../dns/ip.js';
-import { firstLabel, isAtOrBelow, isNameError, nameToText, parseName, ROOT, type Name } from '../dns/name.js';
+import { firstLabel, isAtOrBelow, isNameError, nameToText, parseName, ROOT, type Name, type NameError } from '../dns/name.js';
 import { parseRecordLine } from '../dns/presentation.js';
 import { kindType, type RData, type ResourceRecord } from '../dns/records.js';
 import { RRType } from '../dns/types.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
-import { dottedRelative, hostNameProblem, resolveName } from './names.js';
+import { dottedRelative, hostNameProblem, resolveName, type Resolver } from './names.js';
 import type { Definition, Written } from './schema.js';
+import { NOT_OFFERED, Shared } from './shared.js';
 
 /** A record and where it was written; `targetAt` is where its target name is, if it has one. */
 export interface Sourced {
@@ -29,9 +29,13 @@ export interface Expanded {
 
 type Role = 'owner' | 'target';
 
-export function expandZone(def: Definition, origin: Name): Expanded {
+/**
+ * `resolve` reads every name written in the definition (a caller may watch what it is given);
+ * `shared` gives zones of one build the same objects for the same outside names and rdata.
+ */
+export function expandZone(def: Definition, origin: Name, resolve: Resolver = resolveName, shared = new Shared()): Expanded {
   const out: Expanded = { origin, def, records: [], declared: new Set(), diagnostics: [] };
-  const x = new Expansion(def, origin, out);
+  const x = new Expansion(def, origin, out, resolve, shared);
   x.soaAndNs();
   x.hosts();
   x.mx();
@@ -42,11 +46,27 @@ export function expandZone(def: Definition, origin: Name): Expanded {
 }
 
 class Expansion {
+  /** What each text written in the definition reads as in this zone: the same name, read once. */
+  private readonly read = new Map<string, Name | NameError>();
+
   constructor(
     private readonly def: Definition,
     private readonly origin: Name,
     private readonly out: Expanded,
+    private readonly resolver: Resolver,
+    private readonly shared: Shared,
   ) {}
+
+  /** The resolver, once per text; a name outside the zone is the one other zones share. */
+  private readonly resolve: Resolver = (text) => {
+    let n = this.read.get(text);
+    if (n === undefined) {
+      n = this.resolver(text, this.origin);
+      if (!isNameError(n) && !isAtOrBelow(n, this.origin)) n = this.shared.name(n);
+      this.read.set(text, n);
+    }
+    return n;
+  };
 
   private error(at: At, message: string): undefined {
     this.out.diagnostics.push(error(at, message));
@@ -64,7 +84,7 @@ class Expansion {
   private name(w: Written, role: Role): Name | undefined {
     const problem = hostNameProblem(w.text, role);
     if (problem) return this.error(w.at, problem);
-    const n = resolveName(w.text, this.origin);
+    const n = this.resolve(w.text, this.origin);
     if (isNameError(n)) {
       const zone = this.def.zones.length > 1 ? ` (in zone ${nameToText(this.origin)})` : '';
       return this.error(w.at, n.error + zone);
@@ -117,14 +137,7 @@ class Expansion {
       const owner = this.name(h.name, 'owner');
       if (!owner) continue;
       this.out.declared.add(owner.key);
-      for (const a of h.addresses) {
-        if (a.family === 4) {
-          this.add(owner, { kind: 'A', address: a.text, bytes: ipv4Bytes(a.text) }, a.at);
-        } else {
-          const bytes = ipv6Bytes(a.text);
-          this.add(owner, { kind: 'AAAA', address: ipv6Text(bytes), bytes }, a.at);
-        }
-      }
+      for (const a of h.addresses) this.add(owner, this.shared.address(a.text, a.family), a.at);
     }
   }
 
@@ -142,13 +155,13 @@ class Expansion {
         this.error(s.at, `${s.service.label} in zone ${nameToText(this.origin)}: ${owner.error}`);
         continue;
       }
-      if (s.off) this.add(owner, { kind: 'SRV', priority: 0, weight: 0, port: 0, target: ROOT }, s.at);
+      if (s.off) this.add(owner, NOT_OFFERED, s.at);
       for (const t of s.targets) {
         const target = this.host(t.host, `'.' means the service is not offered: write '${s.service.name}: off' instead`);
         if (target) this.add(owner, { kind: 'SRV', priority: t.priority, weight: t.weight, port: t.port, target }, t.at, t.host.at);
       }
       // RFC 6764 §4: the path= TXT sits at the same owner as the SRV it belongs to.
-      if (s.path) this.add(owner, { kind: 'TXT', strings: [Buffer.from(`path=${s.path.text}`)] }, s.path.at);
+      if (s.path) this.add(owner, this.shared.rdata({ kind: 'TXT', strings: [Buffer.from(`path=${s.path.text}`)] }), s.path.at);
     }
   }
 
@@ -163,7 +176,7 @@ class Expansion {
 
   records(): void {
     for (const line of this.def.records) {
-      const rr = parseRecordLine(line.text, this.origin, this.def.ttl, resolveName);
+      const rr = parseRecordLine(line.text, this.origin, this.def.ttl, this.resolve);
       if ('error' in rr) {
         this.error(line.atCol(rr.col), rr.error);
         continue;
@@ -182,7 +195,9 @@ class Expansion {
         continue;
       }
       const hasTarget = rr.rdata.kind === 'MX' || rr.rdata.kind === 'SRV' || rr.rdata.kind === 'CNAME';
-      this.out.records.push(hasTarget ? { rr, at: line.at, targetAt: line.at } : { rr, at: line.at });
+      const rdata = this.shared.rdata(rr.rdata);
+      const record = rdata === rr.rdata ? rr : { ...rr, rdata };
+      this.out.records.push(hasTarget ? { rr: record, at: line.at, targetAt: line.at } : { rr: record, at: line.at });
     }
   }
 }

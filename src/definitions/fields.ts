@@ -27,7 +27,25 @@ export interface Item {
 export function childPath(path: string, key: string): string {
   const part = /^[A-Za-z0-9_@*-]+$/.test(key) ? key : `['${key}']`;
   if (!path) return part.startsWith('[') ? part.slice(2, -2) : part;
-  return part.startsWith('[') ? path + part : `${path}.${part}`;
+  return intern(part.startsWith('[') ? path + part : `${path}.${part}`);
+}
+
+/**
+ * One copy of each key path and each value kept: definitions are kept between reloads (one per
+ * file), and the same paths (`services.imaps[1]`) and values (`mail`, an address, a record
+ * line) recur in file after file. A value is copied out of the file's text first: a slice of it
+ * would keep the whole text alive. Bounded: a cache, not a registry.
+ */
+const kept = new Map<string, string>();
+
+function intern(s: string): string {
+  const known = kept.get(s);
+  if (known !== undefined) return known;
+  // A fresh string of its own (JSON keeps every UTF-16 unit, lone surrogates included).
+  const own = s.length >= 13 ? (JSON.parse(JSON.stringify(s)) as string) : s;
+  if (kept.size >= 20_000) kept.clear();
+  kept.set(own, own);
+  return own;
 }
 
 function describe(node: YNode | null): string {
@@ -41,7 +59,8 @@ function describe(node: YNode | null): string {
 export class Reader {
   constructor(
     readonly src: Source,
-    private readonly doc: Document,
+    /** The document aliases resolve in; none for text read by simple-yaml.ts, which has none. */
+    private readonly doc: Document | undefined,
     readonly diagnostics: Diagnostic[],
   ) {}
 
@@ -55,7 +74,7 @@ export class Reader {
 
   /** Resolves `*alias` references; anything that is not a node reads as missing. */
   deref(node: unknown): YNode | null {
-    const n = isAlias(node) ? node.resolve(this.doc) : node;
+    const n = isAlias(node) && this.doc ? node.resolve(this.doc) : node;
     return isScalar(n) || isMap(n) || isSeq(n) ? n : null;
   }
 
@@ -81,7 +100,7 @@ export class Reader {
         this.error(keyAt, `a key here must be a plain word, found ${describe(keyNode)}`);
         continue;
       }
-      const key = String(keyNode.value);
+      const key = intern(String(keyNode.value));
       const path = childPath(at.path, key);
       if (known && !known.includes(key)) {
         const near = nearest(key, known);
@@ -103,14 +122,14 @@ export class Reader {
     if (!isSeq(node)) return [{ node, path: at.path, at }];
     return node.items.map((raw, i) => {
       const n = this.deref(raw);
-      const path = `${at.path}[${i}]`;
+      const path = i < 16 ? intern(`${at.path}[${i}]`) : `${at.path}[${i}]`;
       return { node: n, path, at: this.src.at(n, path, { ...at, path }) };
     });
   }
 
-  /** A text scalar. */
-  text(node: YNode | null, at: At, what: string): Written | undefined {
-    if (isScalar(node) && typeof node.value === 'string' && node.value !== '') return { text: node.value, at };
+  /** A text scalar; `kept` when the definition holds on to the text (so one copy is shared). */
+  text(node: YNode | null, at: At, what: string, kept = true): Written | undefined {
+    if (isScalar(node) && typeof node.value === 'string' && node.value !== '') return { text: kept ? intern(node.value) : node.value, at };
     this.error(at, `expected ${what}, found ${describe(node)}`);
     return undefined;
   }

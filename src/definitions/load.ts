@@ -1,7 +1,7 @@
 // One file's text → definitions (one per YAML document) and the problems found on the way.
 // Checks here are the ones that do not depend on which zone the content lands in.
 
-import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type Scalar } from 'yaml';
 import { isIP } from '../dns/ip.js';
 import { isNameError, parseName, ROOT, type Name } from '../dns/name.js';
 import { MAX_TTL } from '../dns/records.js';
@@ -24,14 +24,33 @@ import {
 } from './schema.js';
 import { hostNameProblem } from './names.js';
 import { autoSerial } from './serial.js';
-import { Source } from './source.js';
+import { parseSimpleYaml } from './simple-yaml.js';
+import { scalarColumns, Source } from './source.js';
 
 const EMPTY = "the file is empty: a definition needs at least 'zone:' and 'nameservers:'";
 /** Paths for problems that belong to no key: the file as a whole, and YAML syntax. */
 const FILE = '(file)';
 const YAML = '(yaml)';
 
-export function parseDefinitionFile(file: string, text: string, mtimeMs: number): { definitions: Definition[]; diagnostics: Diagnostic[] } {
+export interface ParseOptions {
+  /** Read plain YAML without the full parser (simple-yaml.ts); on by default, same result either way. */
+  readonly simple?: boolean;
+}
+
+export function parseDefinitionFile(
+  file: string,
+  text: string,
+  mtimeMs: number,
+  options: ParseOptions = {},
+): { definitions: Definition[]; diagnostics: Diagnostic[] } {
+  // Plain YAML, with no problem at all, is read without the full parser; anything else with it,
+  // so every message about a file comes from one reading of it.
+  const simple = options.simple === false ? undefined : parseSimpleYaml(text);
+  if (simple) {
+    const diagnostics: Diagnostic[] = [];
+    const def = readDefinition(new Reader(new Source(file, text, simple.lines), undefined, diagnostics), simple.contents, mtimeMs);
+    if (def && diagnostics.length === 0) return { definitions: [def], diagnostics };
+  }
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
   const src = new Source(file, text, lines);
@@ -41,7 +60,7 @@ export function parseDefinitionFile(file: string, text: string, mtimeMs: number)
   for (const doc of docs) {
     for (const e of doc.errors) diagnostics.push(error(src.atOffset(e.pos[0], YAML), yamlMessage(e.message)));
     for (const w of doc.warnings) diagnostics.push(warning(src.atOffset(w.pos[0], YAML), w.message));
-    const def = doc.errors.length ? zonesOnly(src, doc) : readDefinition(new Reader(src, doc, diagnostics), doc, mtimeMs);
+    const def = doc.errors.length ? zonesOnly(src, doc) : readDefinition(new Reader(src, doc, diagnostics), doc.contents, mtimeMs);
     if (def) definitions.push(def);
   }
   return { definitions, diagnostics };
@@ -58,13 +77,13 @@ function yamlMessage(message: string): string {
  * "defined here" (and unserved), so a second definition elsewhere is not taken as the only one.
  */
 function zonesOnly(src: Source, doc: Document): Definition | undefined {
-  const def = readDefinition(new Reader(src, doc, []), doc, 0);
+  const def = readDefinition(new Reader(src, doc, []), doc.contents, 0);
   return def && { ...def, broken: true, hasContent: false };
 }
 
-function readDefinition(r: Reader, doc: Document, mtimeMs: number): Definition | undefined {
+function readDefinition(r: Reader, contents: unknown, mtimeMs: number): Definition | undefined {
   const errorsBefore = r.diagnostics.filter((d) => d.severity === 'error').length;
-  const top = r.deref(doc.contents);
+  const top = r.deref(contents);
   const at = r.src.at(top, '');
   if (r.isMissing(top)) {
     r.error({ ...at, path: FILE }, EMPTY);
@@ -101,7 +120,25 @@ function readDefinition(r: Reader, doc: Document, mtimeMs: number): Definition |
     records: section(r, get('records'), (e) => readRecords(r, e)),
   };
   const broken = r.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
-  return { ...def, broken };
+  return compacted({ ...def, broken });
+}
+
+/**
+ * The definition with every list sized exactly. Definitions are kept between reloads (the
+ * server's parse cache, one per file), and a list grown by push keeps room for 17 items.
+ */
+function compacted(def: Definition): Definition {
+  return {
+    ...def,
+    zones: def.zones.slice(),
+    zoneAt: def.zoneAt.slice(),
+    nameservers: def.nameservers.slice(),
+    hosts: def.hosts.map((h) => ({ ...h, addresses: h.addresses.slice() })),
+    mx: def.mx.slice(),
+    services: def.services.map((s) => ({ ...s, targets: s.targets.slice() })),
+    aliases: def.aliases.slice(),
+    records: def.records.slice(),
+  };
 }
 
 /** An optional section; written with nothing after the key, it is simply empty. */
@@ -122,8 +159,9 @@ function readZones(r: Reader, zone: Entry | undefined, zonesEntry: Entry | undef
   if (items.length === 0) r.error(zonesEntry!.at, 'the list is empty: give at least one zone');
   const zones: Name[] = [];
   const zoneAt: At[] = [];
+  const listed = new Set<string>();
   for (const item of items) {
-    const written = r.text(item.node, item.at, 'a domain name, e.g. example.com');
+    const written = r.text(item.node, item.at, 'a domain name, e.g. example.com', false); // kept as a Name
     if (!written) continue;
     const parsed = parseName(written.text); // no origin: a zone name is always absolute
     const problem = hostNameProblem(written.text, 'zone');
@@ -133,9 +171,10 @@ function readZones(r: Reader, zone: Entry | undefined, zonesEntry: Entry | undef
       r.error(written.at, parsed.error);
     } else if (parsed.key === ROOT.key) {
       r.error(written.at, 'the root zone cannot be served here: name a domain, e.g. example.com');
-    } else if (zones.some((z) => z.key === parsed.key)) {
+    } else if (listed.has(parsed.key)) {
       r.error(written.at, `${written.text} is listed twice: remove one`);
     } else {
+      listed.add(parsed.key);
       zones.push(parsed);
       zoneAt.push(written.at);
     }
@@ -205,6 +244,14 @@ function readRecords(r: Reader, e: Entry): RecordLine[] {
     const line = r.text(item.node, item.at, `a record in zone-file syntax, e.g. '@ TXT "v=spf1 mx -all"'`);
     const node = item.node;
     if (!line || !isScalar(node)) return [];
-    return [{ text: line.text, at: item.at, atCol: (col: number) => r.src.inScalar(node, col, item.path) }];
+    return [{ text: line.text, at: item.at, atCol: columnsOf(r.src, node, item.path) }];
   });
+}
+
+/**
+ * Where each column of a scalar is, keeping only what that needs: a closure made inside the
+ * readers above would keep the reader, and with it the file's whole YAML tree, alive.
+ */
+function columnsOf(src: Source, node: Scalar, path: string): (col: number) => At {
+  return scalarColumns(src, { range: node.range, type: node.type }, path);
 }

@@ -4,6 +4,7 @@
 
 import { isIP } from '../dns/ip.js';
 import { isAtOrBelow, isNameError, nameToText, parseName, type Name, type NameError } from '../dns/name.js';
+import type { NameResolver } from '../dns/presentation.js';
 
 function endsWithDot(text: string): boolean {
   // A final '\.' is an escaped dot inside a label, not the root.
@@ -18,10 +19,16 @@ export function isRelative(text: string, origin: Name): boolean {
   return isNameError(absolute) || !isAtOrBelow(absolute, origin);
 }
 
+/** How a definition reads a name written in zone `origin`: resolveName, or a wrapper of it. */
+export type Resolver = NameResolver;
+
 /** Resolves a name as written in a definition (also used for `records:` lines). */
 export function resolveName(text: string, origin: Name): Name | NameError {
-  if (text === '@' || endsWithDot(text) || isRelative(text, origin)) return parseName(text, origin);
-  return parseName(text); // ends in the zone's name: absolute, as if it ended in '.'
+  if (text === '@' || endsWithDot(text)) return parseName(text, origin);
+  // isRelative, without parsing the text twice.
+  const absolute = parseName(text);
+  if (!isNameError(absolute) && isAtOrBelow(absolute, origin)) return absolute; // ends in the zone's name
+  return parseName(text, origin);
 }
 
 /**

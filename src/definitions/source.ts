@@ -35,7 +35,7 @@ export class Source {
    * Where character `index` of a scalar's value is in the file. Exact for single-line plain and
    * quoted scalars; block and multi-line scalars fold lines, so those point at the scalar.
    */
-  inScalar(node: Scalar, index: number, path: string): At {
+  inScalar(node: Pick<Scalar, 'range' | 'type'>, index: number, path: string): At {
     const r = node.range;
     if (!r) return this.atOffset(0, path);
     const raw = this.text.slice(r[0], r[1]);
@@ -51,6 +51,29 @@ export class Source {
         return this.atOffset(r[0], path);
     }
   }
+}
+
+/**
+ * `inScalar` for one scalar, as a function that keeps only a few numbers: a definition keeps
+ * one for each `records:` line between reloads, and the file's text need not stay for them.
+ * A single-line scalar without escapes maps value index i to column start + i (+1 past a
+ * quote); anything else keeps the Source and asks it.
+ */
+export function scalarColumns(src: Source, node: Pick<Scalar, 'range' | 'type'>, path: string): (index: number) => At {
+  const r = node.range;
+  if (r) {
+    const raw = src.text.slice(r[0], r[1]);
+    const escapes = (node.type === Scalar.QUOTE_SINGLE && raw.slice(1, -1).includes("'")) || (node.type === Scalar.QUOTE_DOUBLE && raw.includes('\\'));
+    const simple = node.type === Scalar.PLAIN || node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.QUOTE_DOUBLE;
+    if (!raw.includes('\n') && simple && !escapes) {
+      const { file, line, col } = src.atOffset(r[0], path);
+      const first = node.type === Scalar.PLAIN ? col : col + 1;
+      const last = node.type === Scalar.PLAIN ? Infinity : col + raw.length;
+      return (index) => ({ file, line, col: Math.min(first + index, last), path });
+    }
+  }
+  const scalar = { range: r, type: node.type };
+  return (index) => src.inScalar(scalar, index, path);
 }
 
 /** Source characters that produce the value character at `raw[i]`. */

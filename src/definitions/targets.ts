@@ -2,31 +2,73 @@
 // zone served here must have addresses and must not be an alias (RFC 2782, RFC 2181 §10.3); one
 // outside can only be flagged as unchecked.
 
-import { nameToText, parentName, type Name } from '../dns/name.js';
+import { isAtOrBelow, nameToText, type Name } from '../dns/name.js';
+import type { ResourceRecord } from '../dns/records.js';
 import { RRType, typeToText } from '../dns/types.js';
-import { error, warning, where, type Diagnostic } from './diagnostics.js';
-import type { Sourced } from './expand.js';
+import { error, warning, where, type At, type Diagnostic } from './diagnostics.js';
 import type { Definition } from './schema.js';
 import type { Checked } from './validate.js';
 
-/** A zone defined here: its checked content, or none when its YAML did not parse. */
+/** What the checks need to know of a zone's names, by name key. */
+export interface ZoneView {
+  readonly origin: Name;
+  /** The name has records. */
+  has(key: string): boolean;
+  /** The name has A or AAAA records. */
+  hasAddress(key: string): boolean;
+  /** The name is given under hosts: or aliases:, valid addresses or not. */
+  declared(key: string): boolean;
+  /** The name's (first) alias: its target and where it is written. */
+  alias(key: string): { readonly target: Name; readonly at: At } | undefined;
+}
+
+/** A zone defined here: what its content can be asked, or nothing when its YAML did not parse. */
 export interface Defined {
   readonly origin: Name;
   readonly def: Definition;
-  readonly content?: Checked;
+  readonly view?: ZoneView;
 }
 
-/** Diagnostics by the zone (origin key) whose record they are about. */
-export function checkTargets(defined: ReadonlyMap<string, Defined>): Map<string, Diagnostic[]> {
-  const out = new Map<string, Diagnostic[]>();
-  for (const { content } of defined.values()) {
-    if (!content) continue;
-    const diagnostics: Diagnostic[] = [];
-    out.set(content.origin.key, diagnostics);
-    const t = new TargetCheck(defined, content, diagnostics);
-    for (const s of content.served) t.check(s);
+const HAS = 1;
+const ADDRESS = 2;
+const DECLARED = 4;
+
+/**
+ * A checked zone's names as a ZoneView: what the checks ask of each, and no more. Made as soon
+ * as the zone is checked, so the zone's index and expansion need not be held until every zone
+ * of the build is (10,000 zones from 10,000 files are all checked before any is cross-checked).
+ */
+export class CheckedView implements ZoneView {
+  readonly origin: Name;
+  readonly #names = new Map<string, number>();
+  readonly #aliases = new Map<string, { readonly target: Name; readonly at: At }>();
+
+  constructor(content: Checked) {
+    this.origin = content.origin;
+    for (const [key, node] of content.index) {
+      const types = node.types;
+      this.#names.set(key, HAS | (types.has(RRType.A) || types.has(RRType.AAAA) ? ADDRESS : 0) | (content.declared.has(key) ? DECLARED : 0));
+      const cname = types.get(RRType.CNAME)?.[0];
+      if (cname?.rr.rdata.kind === 'CNAME') this.#aliases.set(key, { target: cname.rr.rdata.target, at: cname.at });
+    }
+    for (const key of content.declared) if (!this.#names.has(key)) this.#names.set(key, DECLARED);
   }
-  return out;
+
+  has(key: string): boolean {
+    return ((this.#names.get(key) ?? 0) & HAS) !== 0;
+  }
+
+  hasAddress(key: string): boolean {
+    return ((this.#names.get(key) ?? 0) & ADDRESS) !== 0;
+  }
+
+  declared(key: string): boolean {
+    return ((this.#names.get(key) ?? 0) & DECLARED) !== 0;
+  }
+
+  alias(key: string): { readonly target: Name; readonly at: At } | undefined {
+    return this.#aliases.get(key);
+  }
 }
 
 const WHY: Record<number, string> = {
@@ -35,78 +77,101 @@ const WHY: Record<number, string> = {
   [RRType.NS]: 'NS targets must be names with addresses, never aliases (RFC 2181 §10.3)',
 };
 
-class TargetCheck {
-  constructor(
-    private readonly defined: ReadonlyMap<string, Defined>,
-    private readonly zone: Checked,
-    private readonly diagnostics: Diagnostic[],
-  ) {}
+/**
+ * Every zone defined here, by origin key, and which of them have other zones below them: a name
+ * at or below an origin with none is in that zone, found without walking the name's labels.
+ */
+export class DefinedZones {
+  private readonly enclosing = new Set<string>();
 
-  /** The deepest zone defined here that holds `n`. */
-  private zoneOf(n: Name): Defined | undefined {
-    for (let up: Name | undefined = n; up; up = parentName(up)) {
-      const z = this.defined.get(up.key);
-      if (z) return z;
+  constructor(readonly byKey: ReadonlyMap<string, Defined>) {
+    for (const key of byKey.keys()) {
+      for (let at = key.charCodeAt(0) + 1; at < key.length; at += key.charCodeAt(at) + 1) this.enclosing.add(key.slice(at));
     }
-    return undefined;
   }
 
-  check(s: Sourced): void {
-    const home = this.zoneOf(s.rr.owner);
+  /** Whether another zone defined here is below `origin`. */
+  hasInner(origin: Name): boolean {
+    return this.enclosing.has(origin.key);
+  }
+
+  /** The deepest zone defined here that holds `n`; `near` is tried first. */
+  zoneOf(n: Name, near?: Defined): Defined | undefined {
+    if (near && !this.enclosing.has(near.origin.key) && isAtOrBelow(n, near.origin)) return near;
+    const key = n.key;
+    for (let at = 0; ; ) {
+      const z = this.byKey.get(at === 0 ? key : key.slice(at));
+      if (z) return z;
+      const len = key.charCodeAt(at);
+      if (len === 0 || at >= key.length) return undefined;
+      at += len + 1;
+    }
+  }
+}
+
+/**
+ * The cross-zone problems of the records of zone `zone` (one of `zones`), in record order.
+ * Each record comes with where it was written and where its target is (`targetAt`, if apart).
+ */
+export class TargetCheck {
+  constructor(
+    private readonly zones: DefinedZones,
+    private readonly zone: Defined,
+    readonly diagnostics: Diagnostic[] = [],
+  ) {}
+
+  check(rr: ResourceRecord, recordAt: At, targetAt?: At): void {
+    const home = this.zones.zoneOf(rr.owner, this.zone);
     if (home && home.origin.key !== this.zone.origin.key) {
-      const msg = `${nameToText(s.rr.owner)} is in zone ${nameToText(home.origin)}, also served here (${home.def.file}): move it to that zone's definition`;
-      this.diagnostics.push(error(s.at, msg));
+      const msg = `${nameToText(rr.owner)} is in zone ${nameToText(home.origin)}, also served here (${home.def.file}): move it to that zone's definition`;
+      this.diagnostics.push(error(recordAt, msg));
       return;
     }
-    const rd = s.rr.rdata;
-    const at = s.targetAt ?? s.at;
-    if (rd.kind === 'CNAME') return this.alias(s, rd.target);
+    const rd = rr.rdata;
+    const at = targetAt ?? recordAt;
+    if (rd.kind === 'CNAME') return this.alias(rr.owner, rd.target, recordAt, at);
     const target = rd.kind === 'SRV' || rd.kind === 'NS' ? rd.target : rd.kind === 'MX' ? rd.exchange : undefined;
     // '.' is "not offered" for SRV (RFC 2782) and "no mail" for MX (RFC 7505).
     if (!target || target.labelCount === 0) return;
-    const shown = nameToText(target);
-    const there = this.zoneOf(target);
+    const there = this.zones.zoneOf(target, this.zone);
     if (!there) {
-      this.diagnostics.push(warning(at, `${shown} is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records`));
+      this.diagnostics.push(warning(at, `${nameToText(target)} is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records`));
       return;
     }
-    if (!there.content) return; // that zone's file did not parse: nothing to check against
-    const node = there.content.index.get(target.key);
-    const cname = node?.types.get(RRType.CNAME)?.[0];
+    const view = there.view;
+    if (!view) return; // that zone's file did not parse: nothing to check against
+    const cname = view.alias(target.key);
     if (cname) {
-      const next = cname.rr.rdata.kind === 'CNAME' ? nameToText(cname.rr.rdata.target) : '';
-      const msg = `${shown} is an alias (${where(cname.at, at)}): ${WHY[s.rr.type]}; point at ${next} instead`;
+      const msg = `${nameToText(target)} is an alias (${where(cname.at, at)}): ${WHY[rr.type]}; point at ${nameToText(cname.target)} instead`;
       this.diagnostics.push(error(at, msg));
       return;
     }
-    if (node?.types.has(RRType.A) || node?.types.has(RRType.AAAA) || there.content.declared.has(target.key)) return;
-    const hint = there.content === this.zone ? 'add it under hosts:' : `add it under hosts: of zone ${nameToText(there.origin)} (${there.def.file})`;
-    this.diagnostics.push(error(at, `${typeToText(s.rr.type)} target ${shown} has no A or AAAA record: ${hint}`));
+    if (view.hasAddress(target.key) || view.declared(target.key)) return;
+    const hint = there === this.zone ? 'add it under hosts:' : `add it under hosts: of zone ${nameToText(there.origin)} (${there.def.file})`;
+    this.diagnostics.push(error(at, `${typeToText(rr.type)} target ${nameToText(target)} has no A or AAAA record: ${hint}`));
   }
 
   /** An alias's target must exist when it is in a zone served here, and chains must end. */
-  private alias(s: Sourced, target: Name): void {
-    const at = s.targetAt ?? s.at;
-    const there = this.zoneOf(target)?.content;
+  private alias(owner: Name, target: Name, recordAt: At, at: At): void {
+    const there = this.zones.zoneOf(target, this.zone)?.view;
     if (!there) return;
-    if (!there.index.has(target.key) && !there.declared.has(target.key)) {
+    if (!there.has(target.key) && !there.declared(target.key)) {
       const msg = `alias target ${nameToText(target)} does not exist in zone ${nameToText(there.origin)}: add it under hosts:, or end the name with '.' if it is elsewhere`;
       this.diagnostics.push(error(at, msg));
       return;
     }
-    const chain = [s.rr.owner];
+    const chain = [owner];
     for (let next: Name | undefined = target; next; next = this.aliasOf(next)) {
       const loops = chain.some((n) => n.key === next!.key);
       chain.push(next);
       if (loops) {
-        this.diagnostics.push(error(s.at, `aliases loop: ${chain.map(nameToText).join(' → ')}: end the chain at a name with addresses`));
+        this.diagnostics.push(error(recordAt, `aliases loop: ${chain.map(nameToText).join(' → ')}: end the chain at a name with addresses`));
         return;
       }
     }
   }
 
   private aliasOf(n: Name): Name | undefined {
-    const rd = this.zoneOf(n)?.content?.index.get(n.key)?.types.get(RRType.CNAME)?.[0]?.rr.rdata;
-    return rd?.kind === 'CNAME' ? rd.target : undefined;
+    return this.zones.zoneOf(n, this.zone)?.view?.alias(n.key)?.target;
   }
 }

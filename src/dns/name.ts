@@ -37,10 +37,59 @@ export function wireKey(wire: Uint8Array, start = 0, end = wire.length): string 
   return key;
 }
 
+/**
+ * A Name held as text: the wire form as a latin1 string, letter case as written. Without
+ * capitals that string is the key itself, so most names cost one string and no Buffer; `wire`
+ * is made from it when asked for (answers are compiled once per name, so that is seldom).
+ * A zone set of 100,000 domains holds millions of names: this is what keeps them small.
+ */
+class TextName implements Name {
+  readonly key: string;
+  readonly labelCount: number;
+  readonly #text: string;
+
+  constructor(text: string, key: string, labelCount: number) {
+    this.key = key;
+    this.labelCount = labelCount;
+    this.#text = text;
+    Object.freeze(this);
+  }
+
+  get wire(): Buffer {
+    return Buffer.from(this.#text, 'latin1');
+  }
+
+  /** The wire form as latin1 text, case kept, of any Name. */
+  static textOf(n: Name): string {
+    return n instanceof TextName ? n.#text : n.wire.toString('latin1');
+  }
+}
+
+const UPPER = /[A-Z]/;
+
+/** The key of wire text: A-Z lowered, nothing else (RFC 4343). */
+function keyOfText(text: string): string {
+  return UPPER.test(text) ? text.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : text;
+}
+
+/** A name from its wire text (latin1, case kept). */
+function fromText(text: string, labelCount: number): Name {
+  return new TextName(text, keyOfText(text), labelCount);
+}
+
+/**
+ * `head` and `tail` (wire text, case kept) with their keys, joined: one string for both when
+ * neither has capitals (compared by identity: keyOfText returns its argument then).
+ */
+function joined(head: string, headKey: string, tail: string, tailKey: string, labelCount: number): Name {
+  const key = headKey + tailKey;
+  return new TextName(head === headKey && tail === tailKey ? key : head + tail, key, labelCount);
+}
+
 export function nameFromWire(wire: Buffer): Name {
   let labelCount = 0;
   for (let i = 0; wire[i] !== 0; i += wire[i]! + 1) labelCount++;
-  return Object.freeze({ wire, key: wireKey(wire), labelCount });
+  return fromText(wire.toString('latin1'), labelCount);
 }
 
 export const ROOT: Name = nameFromWire(Buffer.from([0]));
@@ -56,6 +105,8 @@ export function parseName(text: string, origin?: Name): Name | NameError {
   }
   if (text === '.') return ROOT;
   if (text.length === 0) return { error: 'empty name' };
+  const simple = parseSimple(text, origin);
+  if (simple !== undefined) return simple;
   const labels: number[][] = [];
   let label: number[] = [];
   let absolute = false;
@@ -96,19 +147,54 @@ export function parseName(text: string, origin?: Name): Name | NameError {
     }
   }
   const own = labels.reduce((n, l) => n + l.length + 1, 0);
-  const tail = !absolute && origin ? origin.wire : Buffer.from([0]);
+  const tail = !absolute && origin ? TextName.textOf(origin) : '\0';
   const total = own + tail.length;
   if (total > MAX_NAME_WIRE) {
     return { error: `'${text}' is ${total} bytes in wire form; a DNS name holds at most ${MAX_NAME_WIRE}` };
   }
-  const wire = Buffer.allocUnsafe(total);
-  let at = 0;
-  for (const l of labels) {
-    wire[at++] = l.length;
-    for (const b of l) wire[at++] = b;
+  let wire = '';
+  // `\X` keeps X's code, which a byte holds modulo 256.
+  for (const l of labels) wire += String.fromCharCode(l.length, ...l.map((b) => b & 0xff));
+  return fromText(wire + tail, labels.length + (!absolute && origin ? origin.labelCount : 0));
+}
+
+/**
+ * parseName for the common case, text without escapes that makes a valid name; undefined for
+ * anything else, which parseName's general loop reads (and words the problem with).
+ */
+function parseSimple(text: string, origin: Name | undefined): Name | undefined {
+  if (text.indexOf('\\') >= 0) return undefined;
+  const absolute = text.charCodeAt(text.length - 1) === 0x2e;
+  let wire = '';
+  let labels = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('.', start);
+    if (end < 0) end = text.length;
+    const len = end - start;
+    if (len === 0 || len > MAX_LABEL) return undefined;
+    for (let i = start; i < end; i++) if (text.charCodeAt(i) > 0xff) return undefined;
+    wire += String.fromCharCode(len) + text.slice(start, end);
+    labels++;
+    start = end + 1;
   }
-  tail.copy(wire, at);
-  return nameFromWire(wire);
+  const relative = !absolute && origin !== undefined;
+  const tail = relative ? TextName.textOf(origin) : '\0';
+  if (wire.length + tail.length > MAX_NAME_WIRE) return undefined;
+  return joined(wire, keyOfText(wire), tail, relative ? origin.key : tail, relative ? labels + origin.labelCount : labels);
+}
+
+/**
+ * The name whose first labels are `headText` (wire form as latin1 text without the root byte,
+ * case kept; `headKey` the same lowercased; `headLabels` how many) followed by `tail`. The
+ * caller has checked that the whole fits in MAX_NAME_WIRE bytes.
+ */
+export function joinName(headText: string, headKey: string, headLabels: number, tail: Name): Name {
+  return joined(headText, headKey, TextName.textOf(tail), tail.key, headLabels + tail.labelCount);
+}
+
+/** The wire form of a name as latin1 text, letter case kept. */
+export function wireText(n: Name): string {
+  return TextName.textOf(n);
 }
 
 /** Like parseName, for names the program itself writes: a failure is a bug. */
@@ -120,13 +206,13 @@ export function name(text: string, origin?: Name): Name {
 
 /** Presentation form, absolute (trailing dot), with RFC 1035 escapes where needed. */
 export function nameToText(n: Name): string {
-  const w = n.wire;
+  const w = TextName.textOf(n);
   if (w.length === 1) return '.';
   let out = '';
-  for (let i = 0; w[i] !== 0; ) {
-    const len = w[i]!;
+  for (let i = 0; w.charCodeAt(i) !== 0; ) {
+    const len = w.charCodeAt(i);
     for (let j = i + 1; j <= i + len; j++) {
-      const c = w[j]!;
+      const c = w.charCodeAt(j);
       if (c === 0x2e || c === 0x5c || c === 0x22 || c === 0x3b || c === 0x28 || c === 0x29 || c === 0x40 || c === 0x24) {
         out += '\\' + String.fromCharCode(c);
       } else if (c <= 0x20 || c >= 0x7f) {
@@ -144,7 +230,10 @@ export function nameToText(n: Name): string {
 /** The name one label up; the root's parent is undefined. */
 export function parentName(n: Name): Name | undefined {
   if (n.labelCount === 0) return undefined;
-  return nameFromWire(n.wire.subarray(n.wire[0]! + 1));
+  const skip = n.key.charCodeAt(0) + 1;
+  const text = TextName.textOf(n);
+  const key = n.key.slice(skip);
+  return text === n.key ? new TextName(key, key, n.labelCount - 1) : new TextName(text.slice(skip), key, n.labelCount - 1);
 }
 
 /** True when `n` is `zone` or below it. */
@@ -155,9 +244,10 @@ export function isAtOrBelow(n: Name, zone: Name): boolean {
 function isLabelBoundary(n: Name, zone: Name): boolean {
   // Walk n's labels until the remaining suffix has zone's length: a raw endsWith could match
   // in the middle of a label ("xexample.com" vs "example.com").
+  const key = n.key;
   let at = 0;
-  const target = n.key.length - zone.key.length;
-  while (at < target) at += n.wire[at]! + 1;
+  const target = key.length - zone.key.length;
+  while (at < target) at += key.charCodeAt(at) + 1;
   return at === target;
 }
 
@@ -168,5 +258,7 @@ export function sameName(a: Name, b: Name): boolean {
 
 /** The first label's bytes, case kept, or undefined for the root. */
 export function firstLabel(n: Name): Buffer | undefined {
-  return n.labelCount === 0 ? undefined : n.wire.subarray(1, 1 + n.wire[0]!);
+  if (n.labelCount === 0) return undefined;
+  const text = TextName.textOf(n);
+  return Buffer.from(text.slice(1, 1 + text.charCodeAt(0)), 'latin1');
 }

@@ -12,7 +12,7 @@ describe('random-subdomain flood', () => {
   it('answers NXDOMAIN for every random name without caching anything per name', () => {
     const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE }, 50);
     for (let i = 0; i < 2000; i++) {
-      const qname = `${Math.random().toString(36).slice(2, 2 + (i % 9) + 1)}.example.com`;
+      const qname = `zz-${Math.random().toString(36).slice(2, 2 + (i % 9) + 1)}.example.com`; // zz-: never an existing name
       const n = normalize(handleMessage(snapshot, buildQuery({ id: i, qname, qtype: 1 }), 'udp', options, newStats())!);
       expect(n.rcodeName).toBe('NXDOMAIN');
       expect(n.authority).toEqual(['example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 2026112401 7200 3600 1209600 300']);

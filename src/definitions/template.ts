@@ -1,0 +1,278 @@
+// One definition, many zones (`zones:`): the content is expanded and checked once, for one of
+// them, and every other zone gets a copy with its own origin in place of that one. Only the
+// names change between zones; records, places and check results are shared.
+//
+// The copy is exact only where the zones read every name alike. A name written without a final
+// dot is relative in every zone except one its own text ends in (DESIGN.md), so a zone that some
+// written name ends in is expanded on its own, as is any zone whose names would grow past 255
+// bytes, and a definition whose first expansion has any problem at all is never copied.
+
+import { isAtOrBelow, isNameError, joinName, parseName, wireText, type Name, type NameError } from '../dns/name.js';
+import type { RData, ResourceRecord } from '../dns/records.js';
+import { RRType } from '../dns/types.js';
+import type { At } from './diagnostics.js';
+import type { Sourced } from './expand.js';
+import { resolveName, type Resolver } from './names.js';
+import type { Definition } from './schema.js';
+import { CheckedView, DefinedZones, TargetCheck, type ZoneView } from './targets.js';
+import type { Checked } from './validate.js';
+
+const MAX_WIRE = 255;
+
+/** A name of the template's records: an index into its relative names, or a name shared as is. */
+type Ref = number | Name;
+
+/** A zone's relative name i (a Head joined to its origin). */
+type NameOf = (i: number) => Name;
+
+/** One served record, with its names as Refs. */
+interface Recipe {
+  readonly owner: Ref;
+  readonly type: number;
+  readonly ttl: number;
+  /** Shared when it holds no relative name; otherwise made per zone from the zone's names. */
+  readonly rdata: RData | ((name: NameOf) => RData);
+  readonly at: At;
+  readonly targetAt?: At;
+}
+
+/** The labels of a name above the template's origin: the part that stays when the origin changes. */
+interface Head {
+  /** Wire form as latin1 text, letter case kept. */
+  readonly text: string;
+  readonly key: string;
+  readonly labels: number;
+}
+
+export interface Template {
+  /** The zone the content was expanded for. */
+  readonly checked: Checked;
+  /** Origin keys a written name ends in: those zones read it differently, and get expanded. */
+  readonly exceptional: ReadonlySet<string>;
+  /** The longest origin (wire bytes, as its key's length) that keeps every name within 255 bytes. */
+  readonly room: number;
+  readonly heads: readonly Head[];
+  readonly recipes: readonly Recipe[];
+  /**
+   * The recipes whose checks across zones a copy must run itself (targets outside the zone, or
+   * with problems); for the others a copy's result is the template's own, which was clean,
+   * as long as no other zone is defined inside the copy's.
+   */
+  readonly undecided: readonly number[];
+}
+
+/** A resolver that also notes every text it reads and every name it makes. */
+export function watchingResolver(): { resolve: Resolver; texts: string[]; names: Name[] } {
+  const texts: string[] = [];
+  const names: Name[] = [];
+  const resolve = (text: string, origin: Name): Name | NameError => {
+    texts.push(text);
+    const n = resolveName(text, origin);
+    if (!isNameError(n)) names.push(n);
+    return n;
+  };
+  return { resolve, texts, names };
+}
+
+/** Every key the name has at or below its first label, the root left out. */
+function addSuffixes(keys: Set<string>, n: Name): void {
+  const key = n.key;
+  for (let at = 0; key.charCodeAt(at) !== 0; at += key.charCodeAt(at) + 1) keys.add(at === 0 ? key : key.slice(at));
+}
+
+/**
+ * A template from the first zone's expansion, given what the resolver read and made while
+ * expanding it; undefined when that expansion cannot stand for the other zones.
+ */
+export function makeTemplate(def: Definition, checked: Checked, texts: readonly string[], made: readonly Name[]): Template | undefined {
+  if (checked.diagnostics.length > 0) return undefined;
+  const origin = checked.origin;
+  const exceptional = new Set<string>();
+  for (const text of texts) {
+    if (text === '@') continue;
+    const absolute = parseName(text);
+    if (!isNameError(absolute)) addSuffixes(exceptional, absolute);
+  }
+  if (def.soa.rname) addSuffixes(exceptional, def.soa.rname);
+  if (exceptional.has(origin.key)) return undefined;
+
+  // The longest part above the origin of any name the expansion makes, recorded or not.
+  let longest = 0;
+  const above = (n: Name): void => {
+    if (isAtOrBelow(n, origin)) longest = Math.max(longest, n.key.length - origin.key.length);
+  };
+  made.forEach(above);
+  for (const s of def.services) {
+    const label = parseName(s.service.label, origin);
+    if (!isNameError(label)) above(label);
+  }
+  if (!def.soa.rname) {
+    const hostmaster = parseName('hostmaster', origin);
+    if (!isNameError(hostmaster)) above(hostmaster);
+  }
+  for (const key of checked.declared) longest = Math.max(longest, key.length - origin.key.length);
+
+  const heads: Head[] = [];
+  const headIndex = new Map<string, number>();
+  const ref = (n: Name): Ref => {
+    if (!isAtOrBelow(n, origin)) return n;
+    above(n);
+    // By the name as written, case and all: 'Mail' and 'mail' are one node but two spellings.
+    const text = wireText(n);
+    let i = headIndex.get(text);
+    if (i === undefined) {
+      const size = n.key.length - origin.key.length;
+      i = heads.length;
+      const key = n.key.slice(0, size);
+      // One string for both when the name has no capitals: joinName then makes one too.
+      heads.push({ text: text === n.key ? key : text.slice(0, size), key, labels: n.labelCount - origin.labelCount });
+      headIndex.set(text, i);
+    }
+    return i;
+  };
+  const recipes = checked.served.map((s) => recipe(s, ref));
+  return { checked, exceptional, room: MAX_WIRE - longest, heads, recipes, undecided: undecided(def, checked) };
+}
+
+/**
+ * The indexes of the served records whose target checks depend on more than the zone's own
+ * content: a target outside the zone, an alias chain that leaves it, or any problem (a copy
+ * must word it with its own names). Checked here against a world of this zone alone.
+ */
+function undecided(def: Definition, checked: Checked): number[] {
+  const origin = checked.origin;
+  const self = { origin, def, view: new CheckedView(checked) };
+  const world = new DefinedZones(new Map([[origin.key, self]]));
+  const out: number[] = [];
+  checked.served.forEach((s, j) => {
+    const rd = s.rr.rdata;
+    const target = rd.kind === 'SRV' || rd.kind === 'NS' || rd.kind === 'CNAME' ? rd.target : rd.kind === 'MX' ? rd.exchange : undefined;
+    if (!target || target.labelCount === 0) return;
+    const check = new TargetCheck(world, self);
+    check.check(s.rr, s.at, s.targetAt);
+    let inside = isAtOrBelow(target, origin);
+    if (rd.kind === 'CNAME') {
+      const seen = new Set<string>([s.rr.owner.key]);
+      for (let next: Name | undefined = target; next && inside && !seen.has(next.key); next = self.view.alias(next.key)?.target) {
+        seen.add(next.key);
+        inside = isAtOrBelow(next, origin);
+      }
+    }
+    if (!inside || check.diagnostics.length > 0) out.push(j);
+  });
+  return out;
+}
+
+function recipe(s: Sourced, ref: (n: Name) => Ref): Recipe {
+  const { rr, at, targetAt } = s;
+  const owner = ref(rr.owner);
+  const rdata = rdataRecipe(rr.rdata, ref);
+  return targetAt ? { owner, type: rr.type, ttl: rr.ttl, rdata, at, targetAt } : { owner, type: rr.type, ttl: rr.ttl, rdata, at };
+}
+
+const pick = (r: Ref, name: NameOf): Name => (typeof r === 'number' ? name(r) : r);
+
+/** The rdata itself when it holds no name to move; else how to make it for a zone. */
+function rdataRecipe(rd: RData, ref: (n: Name) => Ref): Recipe['rdata'] {
+  switch (rd.kind) {
+    case 'NS':
+    case 'CNAME':
+    case 'PTR': {
+      const t = ref(rd.target);
+      if (typeof t !== 'number') return rd;
+      const kind = rd.kind;
+      return (name) => ({ kind, target: name(t) });
+    }
+    case 'MX': {
+      const x = ref(rd.exchange);
+      if (typeof x !== 'number') return rd;
+      const { preference } = rd;
+      return (name) => ({ kind: 'MX', preference, exchange: name(x) });
+    }
+    case 'SRV': {
+      const t = ref(rd.target);
+      if (typeof t !== 'number') return rd;
+      const { priority, weight, port } = rd;
+      return (name) => ({ kind: 'SRV', priority, weight, port, target: name(t) });
+    }
+    case 'SOA': {
+      const m = ref(rd.mname);
+      const r = ref(rd.rname);
+      if (typeof m !== 'number' && typeof r !== 'number') return rd;
+      const { serial, refresh, retry, expire, minimum } = rd;
+      return (name) => ({ kind: 'SOA', mname: pick(m, name), rname: pick(r, name), serial, refresh, retry, expire, minimum });
+    }
+    default:
+      return rd;
+  }
+}
+
+/** Whether zone `origin` of the definition reads every name as the template's zone does. */
+export function fits(t: Template, origin: Name): boolean {
+  return origin.key.length <= t.room && !t.exceptional.has(origin.key);
+}
+
+/** Zone `origin`'s records from the template: in the template's order, each made anew. */
+export function instantiate(t: Template, origin: Name): ResourceRecord[] {
+  const names = t.heads.map((h) => headName(h, origin));
+  const name = (i: number): Name => names[i]!;
+  return t.recipes.map((r) => record(r, name));
+}
+
+/** Zone `origin`'s records number `which` (indexes into the template's), making only their names. */
+export function someRecords(t: Template, origin: Name, which: readonly number[]): ResourceRecord[] {
+  const names: Name[] = [];
+  const name = (i: number): Name => (names[i] ??= headName(t.heads[i]!, origin));
+  return which.map((j) => record(t.recipes[j]!, name));
+}
+
+function headName(h: Head, origin: Name): Name {
+  return h.labels === 0 ? origin : joinName(h.text, h.key, h.labels, origin);
+}
+
+function record(r: Recipe, name: NameOf): ResourceRecord {
+  return { owner: pick(r.owner, name), type: r.type, ttl: r.ttl, rdata: typeof r.rdata === 'function' ? r.rdata(name) : r.rdata };
+}
+
+/** The ZoneView of an instance: its names are the template's with the origin swapped. */
+export class InstanceView implements ZoneView {
+  private readonly base: Checked;
+
+  constructor(readonly origin: Name, template: Template) {
+    this.base = template.checked;
+  }
+
+  /** The template's key for a key at or below this zone's origin. */
+  private there(key: string): string {
+    return key.slice(0, key.length - this.origin.key.length) + this.base.origin.key;
+  }
+
+  /** A template name in this zone. */
+  private moved(n: Name): Name {
+    const from = this.base.origin;
+    if (!isAtOrBelow(n, from)) return n;
+    const size = n.key.length - from.key.length;
+    if (size === 0) return this.origin;
+    const key = n.key.slice(0, size);
+    const text = wireText(n);
+    return joinName(text === n.key ? key : text.slice(0, size), key, n.labelCount - from.labelCount, this.origin);
+  }
+
+  has(key: string): boolean {
+    return this.base.index.has(this.there(key));
+  }
+
+  hasAddress(key: string): boolean {
+    const types = this.base.index.get(this.there(key))?.types;
+    return types !== undefined && (types.has(RRType.A) || types.has(RRType.AAAA));
+  }
+
+  declared(key: string): boolean {
+    return this.base.declared.has(this.there(key));
+  }
+
+  alias(key: string): { readonly target: Name; readonly at: At } | undefined {
+    const cname = this.base.index.get(this.there(key))?.types.get(RRType.CNAME)?.[0];
+    return cname?.rr.rdata.kind === 'CNAME' ? { target: this.moved(cname.rr.rdata.target), at: cname.at } : undefined;
+  }
+}
