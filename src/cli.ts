@@ -190,7 +190,7 @@ async function check(config: Config, paths: string[], strict: boolean): Promise<
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = loaded.diagnostics.length - errors;
   const records = loaded.zones.reduce((n, z) => n + z.records.length, 0);
-  process.stderr.write(`${loaded.files.length} files, ${loaded.zones.length} zones (${records} records) good; ${errors} errors, ${warnings} warnings\n`);
+  process.stderr.write(`${loaded.files.size} files, ${loaded.zones.length} zones (${records} records) good; ${errors} errors, ${warnings} warnings\n`);
   return errors > 0 || (strict && warnings > 0) ? 1 : 0;
 }
 

@@ -75,12 +75,48 @@ interface Own {
 type Entry = Defined & { readonly at: At; readonly own?: Own; readonly template?: Template };
 
 export function buildZones(definitions: readonly Definition[], options: BuildOptions = {}): BuiltZones {
+  const steps = buildZonesSteps(definitions, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** What one definition expanded to, per zone origin key: reused while the Definition object is. */
+interface Expanded {
+  readonly view: Defined['view'];
+  readonly own?: Own;
+  readonly template?: Template;
+  /** The ZoneContent last handed out for this zone: the same object, so the server can reuse its Zone. */
+  content?: ZoneContent;
+}
+
+/**
+ * Expansions by definition. A reload hands back the same Definition objects for files that did
+ * not change (the caller's parse cache), so their zones are not expanded or checked on their
+ * own again: a one-file reload among 10,000 costs that file plus the checks across zones.
+ */
+const expansions = { shared: new WeakMap<Definition, Map<string, Expanded>>(), own: new WeakMap<Definition, Map<string, Expanded>>() };
+
+/**
+ * buildZones as steps: it yields after each definition and after each zone's checks across
+ * zones, so a caller can spread a large build over several turns of the event loop.
+ */
+export function* buildZonesSteps(definitions: readonly Definition[], options: BuildOptions = {}): Generator<void, BuiltZones> {
   const diagnostics: Diagnostic[] = [];
   const failed = new Map<string, Name>();
-  const defined = new Map<string, Entry>();
+  const defined = new Map<string, Entry & { readonly cache?: Expanded }>();
   const shared = new Shared();
+  const cacheFor = options.share === false ? expansions.own : expansions.shared;
   for (const def of definitions) {
+    let cache = cacheFor.get(def);
+    if (!cache) {
+      cache = new Map();
+      cacheFor.set(def, cache);
+    }
+    const byOrigin = cache;
     const sharing = options.share !== false && def.hasContent && def.zones.length > 1 ? new Sharing(def, shared) : undefined;
+    yield;
     def.zones.forEach((origin, i) => {
       const at = def.zoneAt[i]!;
       const earlier = defined.get(origin.key);
@@ -95,13 +131,16 @@ export function buildZones(definitions: readonly Definition[], options: BuildOpt
         defined.set(origin.key, { origin, def, at });
         return;
       }
-      const content = sharing ? sharing.zone(origin) : checkZone(expandZone(def, origin, resolveName, shared));
-      if ('recipes' in content) {
-        defined.set(origin.key, { origin, def, at, template: content, view: new InstanceView(origin, content) });
-      } else {
-        const own = { served: content.served, diagnostics: content.diagnostics };
-        defined.set(origin.key, { origin, def, at, own, view: new CheckedView(content) });
+      let cached = byOrigin.get(origin.key);
+      if (!cached) {
+        const content = sharing ? sharing.zone(origin) : checkZone(expandZone(def, origin, resolveName, shared));
+        cached =
+          'recipes' in content
+            ? { template: content, view: new InstanceView(origin, content) }
+            : { own: { served: content.served, diagnostics: content.diagnostics }, view: new CheckedView(content) };
+        byOrigin.set(origin.key, cached);
       }
+      defined.set(origin.key, { origin, def, at, view: cached.view, cache: cached, ...(cached.own ? { own: cached.own } : {}), ...(cached.template ? { template: cached.template } : {}) });
     });
   }
   const all = new DefinedZones(defined);
@@ -125,10 +164,17 @@ export function buildZones(definitions: readonly Definition[], options: BuildOpt
       mine = targets.diagnostics;
     }
     diagnostics.push(...mine);
+    yield;
     if (hasErrors(mine)) failed.set(z.origin.key, z.origin);
     if (failed.has(z.origin.key)) continue;
-    if (z.own) zones.push({ origin: z.origin, file: z.def.file, ttl: z.def.ttl, records: z.own.served.map((s) => s.rr) });
-    else zones.push(new CopiedZone(z.origin, z.def.file, z.def.ttl, z.template!));
+    let content = z.cache?.content;
+    if (!content) {
+      content = z.own
+        ? { origin: z.origin, file: z.def.file, ttl: z.def.ttl, records: z.own.served.map((s) => s.rr) }
+        : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.template!);
+      if (z.cache) z.cache.content = content;
+    }
+    zones.push(content);
   }
   return { zones, diagnostics: tidy(diagnostics), failed: [...failed.values()] };
 }

@@ -101,7 +101,7 @@ export class ZoneReloader {
     for (const [key, before] of this.served) {
       if (next.has(key)) continue;
       // The file still exists but failed (syntax, validation, unreadable): keep the old zone.
-      if (loaded.filesWithErrors.has(before.content.file) && loaded.files.includes(before.content.file)) {
+      if (loaded.filesWithErrors.has(before.content.file) && loaded.files.has(before.content.file)) {
         next.set(key, before);
         kept++;
         this.log.warn({ zone: nameToText(before.content.origin), file: before.content.file }, 'definition rejected; previous version stays in service');

@@ -2,14 +2,15 @@
 // Keeps what each file parsed to, keyed by path, so a reload re-parses only files whose size or
 // modification time changed.
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { buildZones, parseDefinitionFile, type Definition, type Diagnostic, type ZoneContent } from '../definitions/index.js';
+import { buildZonesSteps, parseDefinitionFile, type Definition, type Diagnostic, type ZoneContent } from '../definitions/index.js';
 
 export interface LoadedZones {
   readonly zones: ZoneContent[];
   readonly diagnostics: Diagnostic[];
-  readonly files: string[];
+  readonly files: ReadonlySet<string>;
   /** Files with at least one error, or that exist but could not be read. */
   readonly filesWithErrors: ReadonlySet<string>;
   /** File path -> "mtime:size", to tell which zones changed since the last load. */
@@ -50,18 +51,20 @@ export async function definitionFiles(target: string): Promise<string[] | { erro
   }
 }
 
-const READ_CONCURRENCY = 32;
-
 type ReadResult = { readonly entry: CachedFile; readonly parsed: boolean } | { readonly error: string };
 
-/** The file's parse from the cache when its mtime and size are unchanged, else read and parsed now. */
-async function readIfChanged(file: string, cache: ParseCache): Promise<ReadResult> {
+/**
+ * The file's parse from the cache when its mtime and size are unchanged, else read and parsed
+ * now. Synchronous reads: for thousands of small files they are several times faster than
+ * fs/promises, and the caller yields to the event loop between slices.
+ */
+function readIfChanged(file: string, cache: ParseCache): ReadResult {
   try {
-    const info = await stat(file);
+    const info = statSync(file);
     const fingerprint = `${info.mtimeMs}:${info.size}`;
     const cached = cache.get(file);
     if (cached?.fingerprint === fingerprint) return { entry: cached, parsed: false };
-    const text = await readFile(file, 'utf8');
+    const text = readFileSync(file, 'utf8');
     const entry = { fingerprint, ...parseDefinitionFile(file, text, info.mtimeMs) };
     cache.set(file, entry);
     return { entry, parsed: true };
@@ -70,28 +73,28 @@ async function readIfChanged(file: string, cache: ParseCache): Promise<ReadResul
   }
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+/** Longest stretch of loading work before queued queries get their turn. */
+const SLICE_MS = 10;
+
+/** Yields to the event loop when the current slice has run SLICE_MS. */
+class Slicer {
+  private start = performance.now();
+  async maybeYield(): Promise<void> {
+    if (performance.now() - this.start < SLICE_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.start = performance.now();
+  }
 }
 
 /** Reads and checks every definition under `targets`, then builds the zones from all of them. */
 export async function loadZones(targets: readonly string[], cache: ParseCache = new Map()): Promise<LoadedZones> {
   const definitions: Definition[] = [];
   const diagnostics: Diagnostic[] = [];
-  const files: string[] = [];
+  const files = new Set<string>();
   const filesWithErrors = new Set<string>();
   const fingerprints = new Map<string, string>();
-  const seen = new Set<string>();
   let parsed = 0;
+  const slicer = new Slicer();
   for (const target of targets) {
     const found = await definitionFiles(target);
     if (!Array.isArray(found)) {
@@ -99,12 +102,10 @@ export async function loadZones(targets: readonly string[], cache: ParseCache = 
       filesWithErrors.add(target);
       continue;
     }
-    // Files are read many at a time (their I/O overlaps) and handled in sorted order.
-    const reads = await mapLimit(found, READ_CONCURRENCY, (file) => readIfChanged(file, cache));
-    for (const [i, file] of found.entries()) {
-      files.push(file);
-      seen.add(file);
-      const result = reads[i]!;
+    for (const file of found) {
+      files.add(file);
+      const result = readIfChanged(file, cache);
+      await slicer.maybeYield();
       if ('error' in result) {
         // Vanished or unreadable mid-edit: an error for this file, never a silent removal.
         diagnostics.push(fileProblem(file, `cannot read: ${result.error}`));
@@ -117,8 +118,11 @@ export async function loadZones(targets: readonly string[], cache: ParseCache = 
       diagnostics.push(...result.entry.diagnostics);
     }
   }
-  for (const file of cache.keys()) if (!seen.has(file)) cache.delete(file);
-  const built = buildZones(definitions);
+  for (const file of cache.keys()) if (!files.has(file)) cache.delete(file);
+  const steps = buildZonesSteps(definitions);
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) await slicer.maybeYield();
+  const built = step.value;
   diagnostics.push(...built.diagnostics);
   for (const d of diagnostics) if (d.severity === 'error') filesWithErrors.add(d.file);
   return { zones: built.zones, diagnostics, files, filesWithErrors, fingerprints, parsed };
