@@ -31,21 +31,17 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
       return emptyResponse(msg, parsed.id, parsed.opcode, parsed.rd, parsed.questionEnd, Rcode.NOTIMP, undefined, options.edns);
   }
   const query = parsed.query;
-  const refuse = (rcode: number): Buffer => {
-    countQuery(stats, transport, query.qtype, rcode);
-    return emptyResponse(msg, query.id, 0, query.rd, query.questionEnd, rcode, query.edns, options.edns);
-  };
 
   // RFC 6891 §6.1.3: we speak EDNS version 0 only.
-  if (query.edns && query.edns.version > 0) return refuse(Rcode.BADVERS);
+  if (query.edns && query.edns.version > 0) return refuse(msg, query, Rcode.BADVERS, transport, options, stats);
   if (query.qclass !== RRClass.IN) {
     const chaos = query.qclass === RRClass.CH && (query.qtype === RRType.TXT || query.qtype === RRType.ANY) ? options.chaos.get(query.qkey) : undefined;
-    return chaos ? respond(msg, query, chaos, transport, options, stats) : refuse(Rcode.REFUSED);
+    return chaos ? respond(msg, query, chaos, transport, options, stats) : refuse(msg, query, Rcode.REFUSED, transport, options, stats);
   }
   // Zone transfers are not implemented: NOTIMP over UDP (where they cannot work anyway),
   // REFUSED over TCP, as a server that does not allow them answers.
   if (query.qtype === RRType.AXFR || query.qtype === RRType.IXFR) {
-    return refuse(transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED);
+    return refuse(msg, query, transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED, transport, options, stats);
   }
   return respond(msg, query, templateFor(snapshot, query.qkey, query.qtype), transport, options, stats);
 }
@@ -53,7 +49,13 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
 function respond(msg: Buffer, query: Query, template: Template, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer {
   const limit = transport === 'udp' ? udpLimit(query.edns, options.edns.udpSize) : TCP_MAX;
   const out = assemble(msg, query, template, limit, options.edns);
-  if (out.truncated) stats.truncated++;
+  if (out[2]! & 0x02) stats.truncated++; // TC
   countQuery(stats, transport, query.qtype, template.rcode);
-  return out.bytes;
+  return out;
+}
+
+/** An answer with no records (BADVERS, REFUSED, NOTIMP), counted like any other. */
+function refuse(msg: Buffer, query: Query, rcode: number, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer {
+  countQuery(stats, transport, query.qtype, rcode);
+  return emptyResponse(msg, query.id, 0, query.rd, query.questionEnd, rcode, query.edns, options.edns);
 }

@@ -62,17 +62,12 @@ function writeOpt(out: Buffer, at: number, us: EdnsIdentity, rcode: number, edns
   nsid.copy(out, at + 15);
 }
 
-export interface Assembled {
-  readonly bytes: Buffer;
-  readonly truncated: boolean;
-}
-
 /**
  * The response to `query` (whose bytes are `msg`) from `template`, within `limit` bytes. If the
  * whole body does not fit, additional records are left out without TC (RFC 2181 §9); if the
  * answer and authority do not fit either, TC is set and only header, question and OPT go.
  */
-export function assemble(msg: Buffer, query: Query, template: Template, limit: number, us: EdnsIdentity): Assembled {
+export function assemble(msg: Buffer, query: Query, template: Template, limit: number, us: EdnsIdentity): Buffer {
   const qlen = query.questionEnd - HEADER;
   const opt = optSize(query.edns, us);
   const fixed = HEADER + qlen + opt;
@@ -96,7 +91,7 @@ export function assemble(msg: Buffer, query: Query, template: Template, limit: n
   msg.copy(out, HEADER, HEADER, query.questionEnd);
   if (bodyLen) template.body.copy(out, HEADER + qlen, 0, bodyLen);
   if (query.edns) writeOpt(out, HEADER + qlen + bodyLen, us, template.rcode, query.edns);
-  return { bytes: out, truncated };
+  return out;
 }
 
 /**
