@@ -16,7 +16,7 @@ const stats = newStats();
 const srv = buildQuery({ id: 1, qname: '_imaps._tcp.Example.com', qtype: 33, edns: { udpSize: 1232 } });
 const parsed = parseQuery(srv);
 if (parsed.kind !== 'query') throw new Error('bench query did not parse');
-const template = templateFor(snapshot, parsed.query.qkey, 33);
+const template = templateFor(snapshot, parsed.qkey, 33);
 let n = 0;
 
 describe('query path', () => {
@@ -24,10 +24,10 @@ describe('query path', () => {
     parseQuery(srv);
   });
   bench('templateFor (existing name)', () => {
-    templateFor(snapshot, parsed.query.qkey, 33);
+    templateFor(snapshot, parsed.qkey, 33);
   });
   bench('assemble (SRV + additionals + OPT)', () => {
-    assemble(srv, parsed.query, template, 1232, options.edns);
+    assemble(srv, parsed, template, 1232, options.edns);
   });
   bench('handleMessage, existing name', () => {
     handleMessage(snapshot, srv, 'udp', options, stats);

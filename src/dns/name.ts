@@ -26,17 +26,6 @@ export function isNameError(value: Name | NameError): value is NameError {
   return (value as NameError).error !== undefined;
 }
 
-/** Lowercases A-Z in place in a copy of `wire` and returns it as the lookup key. */
-export function wireKey(wire: Uint8Array, start = 0, end = wire.length): string {
-  let key = '';
-  for (let i = start; i < end; i++) {
-    let c = wire[i]!;
-    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
-    key += String.fromCharCode(c);
-  }
-  return key;
-}
-
 /**
  * A Name held as text: the wire form as a latin1 string, letter case as written. Without
  * capitals that string is the key itself, so most names cost one string and no Buffer; `wire`
@@ -249,11 +238,6 @@ function isLabelBoundary(n: Name, zone: Name): boolean {
   const target = key.length - zone.key.length;
   while (at < target) at += key.charCodeAt(at) + 1;
   return at === target;
-}
-
-/** Equal names, case-blind. */
-export function sameName(a: Name, b: Name): boolean {
-  return a.key === b.key;
 }
 
 /** The first label's bytes, case kept, or undefined for the root. */

@@ -28,8 +28,6 @@ export const RRType = {
   CAA: 257,
 } as const;
 
-export type RRTypeName = keyof typeof RRType;
-
 const mnemonicByCode = new Map<number, string>(Object.entries(RRType).map(([k, v]) => [v, k]));
 
 /** `SRV`, or `TYPE65280` for a type without a mnemonic (RFC 3597 §5). */
@@ -63,9 +61,3 @@ export const Rcode = {
   BADVERS: 16,
 } as const;
 
-export const Opcode = { QUERY: 0, IQUERY: 1, STATUS: 2, NOTIFY: 4, UPDATE: 5 } as const;
-
-/** Types that are never zone data: a query for them is about the protocol, not a name. */
-export function isMetaType(type: number): boolean {
-  return type === RRType.OPT || (type >= 128 && type <= 255);
-}

@@ -30,7 +30,7 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
     case 'notimp':
       return emptyResponse(msg, parsed.id, parsed.opcode, parsed.rd, parsed.questionEnd, Rcode.NOTIMP, undefined, options.edns);
   }
-  const query = parsed.query;
+  const query: Query = parsed;
 
   // RFC 6891 §6.1.3: we speak EDNS version 0 only.
   if (query.edns && query.edns.version > 0) return refuse(msg, query, Rcode.BADVERS, transport, options, stats);

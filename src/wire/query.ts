@@ -28,7 +28,8 @@ export interface Query {
 }
 
 export type ParsedQuery =
-  | { readonly kind: 'query'; readonly query: Query }
+  /** A well-formed query: its fields directly, so parsing allocates one object, not two. */
+  | ({ readonly kind: 'query' } & Query)
   /** Not worth an answer: too short to carry an ID, or itself a response (RFC 1035 §4.1.1). */
   | { readonly kind: 'drop'; readonly reason: 'short' | 'response' }
   /**
@@ -114,7 +115,7 @@ export function parseQuery(msg: Buffer): ParsedQuery {
     }
     at = rdataAt + rdlength;
   }
-  return { kind: 'query', query: { id, opcode, rd, questionEnd, qkey, qtype, qclass, edns } };
+  return { kind: 'query', id, opcode, rd, questionEnd, qkey, qtype, qclass, edns };
 }
 
 const scratch = Buffer.alloc(256);
