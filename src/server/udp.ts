@@ -10,7 +10,7 @@ import type { ServerStats } from './stats.js';
 
 export function bindUdp(address: string, port: number): Promise<dgram.Socket> {
   const family = net.isIPv6(address) ? 'udp6' : 'udp4';
-  const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6' });
+  const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6', lookup: literalLookup(family === 'udp6' ? 6 : 4) });
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => {
       socket.close();
@@ -22,6 +22,18 @@ export function bindUdp(address: string, port: number): Promise<dgram.Socket> {
       resolve(socket);
     });
   });
+}
+
+/**
+ * Every address this socket sees is already an IP literal: the bind address (config rejects
+ * host names) and each client's rinfo.address. Node's default lookup still runs dns.lookup on
+ * every send, which tests the literal and defers the send by a process.nextTick; answering at
+ * once skips both, per datagram.
+ */
+function literalLookup(family: 4 | 6): dgram.SocketOptions['lookup'] {
+  return ((address: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void) => {
+    callback(null, address, family);
+  }) as unknown as dgram.SocketOptions['lookup'];
 }
 
 /** Starts answering on a bound socket. */
