@@ -3,7 +3,7 @@
 import { bench, describe } from 'vitest';
 import { handleMessage } from '../src/server/handler.js';
 import { handlerOptions } from '../src/server/identity.js';
-import { templateFor } from '../src/server/snapshot.js';
+import { answerFor } from '../src/server/snapshot.js';
 import { newStats } from '../src/server/stats.js';
 import { parseQuery } from '../src/wire/query.js';
 import { assemble } from '../src/wire/respond.js';
@@ -16,15 +16,15 @@ const stats = newStats();
 const srv = buildQuery({ id: 1, qname: '_imaps._tcp.Example.com', qtype: 33, edns: { udpSize: 1232 } });
 const parsed = parseQuery(srv);
 if (parsed.kind !== 'query') throw new Error('bench query did not parse');
-const template = templateFor(snapshot, parsed.qkey, 33);
+const template = answerFor(snapshot, parsed.key, 33);
 let n = 0;
 
 describe('query path', () => {
   bench('parseQuery (SRV, EDNS)', () => {
     parseQuery(srv);
   });
-  bench('templateFor (existing name)', () => {
-    templateFor(snapshot, parsed.qkey, 33);
+  bench('answerFor (existing name)', () => {
+    answerFor(snapshot, parsed.key, 33);
   });
   bench('assemble (SRV + additionals + OPT)', () => {
     assemble(srv, parsed, template, 1232, options.edns);

@@ -78,7 +78,7 @@ const schema = {
   },
   cache: {
     size: {
-      doc: 'Names whose compiled answers are kept (LRU); bounds memory however many names are served',
+      doc: 'Answers (name and type) whose compiled bytes are kept (LRU); bounds memory however many names are served',
       format: integerIn(1, 10_000_000),
       default: 100_000,
       env: 'DISCODNS_CACHE_SIZE',

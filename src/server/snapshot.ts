@@ -7,7 +7,10 @@ import { buildCatalog, findZone, type Catalog } from '../dns/catalog.js';
 import type { Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { buildZone, type Zone } from '../dns/zone.js';
-import { compileNode, compileNxdomain, REFUSED_TEMPLATE, type NodeTemplates, type Template } from '../wire/compile.js';
+import { lookup } from '../dns/lookup.js';
+import { RRType } from '../dns/types.js';
+import { compileNegatives, compileTemplate, REFUSED_TEMPLATE, type Template, type ZoneNegatives } from '../wire/compile.js';
+import { nameKeyOf } from '../wire/query.js';
 import { MessageWriter } from '../wire/writer.js';
 
 export interface ZoneInput {
@@ -18,13 +21,14 @@ export interface ZoneInput {
 export interface Snapshot {
   readonly catalog: Catalog;
   /**
-   * Templates of existing names, by lowercased wire key, compiled the first time a name is
-   * asked for and kept in a bounded LRU: a reload of 100,000 domains need not compile millions
-   * of responses before it can swap, and memory stays bounded however many names exist.
+   * Answers at existing names, by query key (lowercased wire qname + QTYPE), compiled the first
+   * time they are asked for and kept in a bounded LRU: a reload of 100,000 domains need not
+   * compile millions of responses before it can swap, memory stays bounded however many names
+   * exist, and a query that hits costs one Map lookup.
    */
-  readonly templates: LRUCache<string, NodeTemplates>;
-  /** NXDOMAIN body per zone (by origin key): the same for every name that does not exist. */
-  readonly nxdomain: Map<string, Template>;
+  readonly answers: LRUCache<string, Template>;
+  /** NXDOMAIN and NODATA per zone (by origin key): the same for every name, so never per name. */
+  readonly negatives: Map<string, ZoneNegatives>;
   readonly zoneCount: number;
   readonly recordCount: number;
 }
@@ -32,25 +36,34 @@ export interface Snapshot {
 // Compiling is synchronous, so one writer serves every snapshot.
 const writer = new MessageWriter();
 
-/** The template for (qkey, qtype): compiled templates of the name, or NXDOMAIN/REFUSED. */
-export function templateFor(snapshot: Snapshot, qkey: string, qtype: number): Template {
-  const node = snapshot.templates.get(qkey);
-  if (node) return node.byType.get(qtype) ?? node.otherTypes;
+/** The template for a query key (see Query.key) and its QTYPE. */
+export function answerFor(snapshot: Snapshot, key: string, qtype: number): Template {
+  // Kept this small so that V8 inlines it into the handler; misses go to answerUncached.
+  return snapshot.answers.get(key) ?? answerUncached(snapshot, key, qtype);
+}
+
+function answerUncached(snapshot: Snapshot, key: string, qtype: number): Template {
+  const nameKey = nameKeyOf(key);
   // With nested zones served, a name belongs to the deepest zone that encloses it: findZone.
-  const zone = findZone(snapshot.catalog, qkey);
+  const zone = findZone(snapshot.catalog, nameKey);
   if (!zone) return REFUSED_TEMPLATE;
-  const zoneNode = zone.nodes.get(qkey);
-  if (zoneNode) {
-    const compiled = compileNode(snapshot.catalog, zoneNode, writer);
-    snapshot.templates.set(qkey, compiled);
-    return compiled.byType.get(qtype) ?? compiled.otherTypes;
+  const node = zone.nodes.get(nameKey);
+  if (!node) return negativesOf(snapshot, zone).nxdomain;
+  // A type the name lacks, with no CNAME to follow: the zone's NODATA, not an entry per type,
+  // so a flood of random types cannot churn the cache. ANY is compiled (RFC 8482: one RRset).
+  if (qtype !== RRType.ANY && !node.rrsets.has(qtype) && !node.rrsets.has(RRType.CNAME)) return negativesOf(snapshot, zone).nodata;
+  const template = compileTemplate(writer, node.name, qtype, lookup(snapshot.catalog, node.name, qtype));
+  snapshot.answers.set(key, template);
+  return template;
+}
+
+function negativesOf(snapshot: Snapshot, zone: Zone): ZoneNegatives {
+  let negatives = snapshot.negatives.get(zone.origin.key);
+  if (!negatives) {
+    negatives = compileNegatives(writer, zone);
+    snapshot.negatives.set(zone.origin.key, negatives);
   }
-  let nx = snapshot.nxdomain.get(zone.origin.key);
-  if (!nx) {
-    nx = compileNxdomain(writer, zone);
-    snapshot.nxdomain.set(zone.origin.key, nx);
-  }
-  return nx;
+  return negatives;
 }
 
 export function buildSnapshot(inputs: readonly ZoneInput[], cacheSize: number): Snapshot {
@@ -98,8 +111,8 @@ function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Genera
   }
   return Object.freeze({
     catalog: buildCatalog(zones),
-    templates: new LRUCache<string, NodeTemplates>({ max: Math.max(1, cacheSize) }),
-    nxdomain: new Map<string, Template>(),
+    answers: new LRUCache<string, Template>({ max: Math.max(1, cacheSize) }),
+    negatives: new Map<string, ZoneNegatives>(),
     zoneCount: zones.length,
     recordCount: zones.reduce((n, z) => n + z.recordCount, 0),
   });

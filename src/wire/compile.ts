@@ -1,11 +1,10 @@
 // Response templates: the answer, authority and additional sections of a response, compiled to
 // bytes once. A query then costs a header, its own question copied as sent, and this body.
 
-import { lookup, type LookupResult } from '../dns/lookup.js';
-import { findZone, type Catalog } from '../dns/catalog.js';
+import type { LookupResult } from '../dns/lookup.js';
 import type { Name } from '../dns/name.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
-import type { Zone, ZoneNode } from '../dns/zone.js';
+import type { Zone } from '../dns/zone.js';
 import { MessageWriter } from './writer.js';
 
 export interface Template {
@@ -62,51 +61,27 @@ export function compileTemplate(w: MessageWriter, qname: Name, qtype: number, re
   });
 }
 
+/** The two negative answers of a zone that are the same for every name in it. */
+export interface ZoneNegatives {
+  /** A name that does not exist. */
+  readonly nxdomain: Template;
+  /** An existing name (or empty non-terminal) without the type asked, and no CNAME there. */
+  readonly nodata: Template;
+}
+
 /**
- * The NXDOMAIN body for every name of a zone that does not exist: only the zone's negative SOA,
- * which does not depend on the name asked. Written without compression, so the same bytes fit
- * behind a question of any length: one template per zone, whatever a random-subdomain flood asks.
+ * NXDOMAIN and NODATA for a zone: both are only the zone's negative SOA in authority (RFC 2308
+ * §2.1, §2.2), which does not depend on the name asked. Written without compression, so the same
+ * bytes fit behind a question of any length: one body per zone, whatever names a
+ * random-subdomain flood or types a random-type flood ask for.
  */
-export function compileNxdomain(w: MessageWriter, zone: Zone): Template {
+export function compileNegatives(w: MessageWriter, zone: Zone): ZoneNegatives {
   w.reset(false);
   const nscount = w.rrset(zone.negativeSoa);
   const body = Buffer.from(w.buf.subarray(0, w.pos));
   w.reset();
-  return Object.freeze({ rcode: Rcode.NXDOMAIN, aa: true, ancount: 0, nscount, arcount: 0, body, withoutAdditional: body.length });
-}
-
-/** Every template one existing name needs: one per type that has an answer, one for the rest. */
-export interface NodeTemplates {
-  readonly byType: ReadonlyMap<number, Template>;
-  /** NODATA (or, at an alias, the chain ending in NODATA) for every type not in byType. */
-  readonly otherTypes: Template;
-}
-
-/**
- * Templates for one existing name. At an alias the answer depends on the types found at the
- * chain's end, so those types get templates of their own.
- */
-export function compileNode(catalog: Catalog, node: ZoneNode, w: MessageWriter): NodeTemplates {
-  const types = new Set<number>(node.rrsets.keys());
-  types.add(RRType.ANY);
-  if (node.rrsets.has(RRType.CNAME)) {
-    for (const t of chainEndTypes(catalog, node.name)) types.add(t);
-  }
-  const byType = new Map<number, Template>();
-  for (const t of types) byType.set(t, compileTemplate(w, node.name, t, lookup(catalog, node.name, t)));
-  // Type 0 is reserved (RFC 6895 §3.1): no zone holds it, so its answer is the "no such type" one.
-  const otherTypes = compileTemplate(w, node.name, 0, lookup(catalog, node.name, 0));
-  return Object.freeze({ byType, otherTypes });
-}
-
-function chainEndTypes(catalog: Catalog, start: Name): Iterable<number> {
-  // ANY follows the chain to its end; the last CNAME's target holds the types that matter.
-  const result = lookup(catalog, start, RRType.ANY);
-  if (result.kind === 'refused') return [];
-  const lastCname = result.answer.filter((r) => r.type === RRType.CNAME).at(-1)?.rdatas[0];
-  if (lastCname?.kind !== 'CNAME') return [];
-  const key = lastCname.target.key;
-  return findZone(catalog, key)?.nodes.get(key)?.rrsets.keys() ?? [];
+  const negative = (rcode: number): Template => Object.freeze({ rcode, aa: true, ancount: 0, nscount, arcount: 0, body, withoutAdditional: body.length });
+  return Object.freeze({ nxdomain: negative(Rcode.NXDOMAIN), nodata: negative(Rcode.NOERROR) });
 }
 
 /**

@@ -20,8 +20,12 @@ export interface Query {
   readonly rd: boolean;
   /** Offset just past QTYPE/QCLASS: bytes [12, questionEnd) are echoed as sent. */
   readonly questionEnd: number;
-  /** Lowercased wire qname as latin1: the index key. */
-  readonly qkey: string;
+  /**
+   * The answer cache's key: the lowercased wire qname followed by the two QTYPE bytes, as
+   * latin1. One string per query serves the one Map lookup of the fast path; the name alone
+   * is `nameKeyOf(key)`.
+   */
+  readonly key: string;
   readonly qtype: number;
   readonly qclass: number;
   readonly edns: Edns | undefined;
@@ -76,10 +80,10 @@ export function parseQuery(msg: Buffer): ParsedQuery {
     at += len + 1;
     if (at - HEADER > 255) return formerr('name longer than 255 bytes');
   }
-  // The key is the wire name as latin1, lowercased (RFC 4343): sliced natively when the name is
-  // already lowercase, as almost every resolver sends it.
-  const qkey = upper ? lowercaseKey(msg, HEADER, at) : msg.toString('latin1', HEADER, at);
   if (at + 4 > msg.length) return formerr('question runs past the end');
+  // The key is the wire name, lowercased (RFC 4343), and QTYPE, as latin1: sliced natively in one
+  // piece when the name is already lowercase, as almost every resolver sends it.
+  const key = upper ? lowercaseKey(msg, HEADER, at) : msg.toString('latin1', HEADER, at + 2);
   const qtype = (msg[at]! << 8) | msg[at + 1]!;
   const qclass = (msg[at + 2]! << 8) | msg[at + 3]!;
   const questionEnd = at + 4;
@@ -115,17 +119,25 @@ export function parseQuery(msg: Buffer): ParsedQuery {
     }
     at = rdataAt + rdlength;
   }
-  return { kind: 'query', id, opcode, rd, questionEnd, qkey, qtype, qclass, edns };
+  return { kind: 'query', id, opcode, rd, questionEnd, key, qtype, qclass, edns };
 }
 
-const scratch = Buffer.alloc(256);
+const scratch = Buffer.alloc(256 + 2);
 
-function lowercaseKey(msg: Buffer, start: number, end: number): string {
-  for (let i = start; i < end; i++) {
+/** The key of a name with upper-case letters: the name lowercased, QTYPE (at nameEnd) as sent. */
+function lowercaseKey(msg: Buffer, start: number, nameEnd: number): string {
+  for (let i = start; i < nameEnd; i++) {
     const c = msg[i]!;
     scratch[i - start] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
   }
-  return scratch.toString('latin1', 0, end - start);
+  scratch[nameEnd - start] = msg[nameEnd]!;
+  scratch[nameEnd - start + 1] = msg[nameEnd + 1]!;
+  return scratch.toString('latin1', 0, nameEnd - start + 2);
+}
+
+/** The lowercased wire qname (as latin1) of a query key: the key without its QTYPE. */
+export function nameKeyOf(key: string): string {
+  return key.slice(0, -2);
 }
 
 /** Offset past a possibly compressed name, or -1 when it runs off the end or is malformed. */

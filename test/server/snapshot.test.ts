@@ -17,8 +17,8 @@ describe('random-subdomain flood', () => {
       expect(n.rcodeName).toBe('NXDOMAIN');
       expect(n.authority).toEqual(['example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 2026112401 7200 3600 1209600 300']);
     }
-    expect(snapshot.templates.size).toBe(0);
-    expect(snapshot.nxdomain.size).toBe(1);
+    expect(snapshot.answers.size).toBe(0);
+    expect(snapshot.negatives.size).toBe(1);
   });
 });
 
@@ -32,6 +32,28 @@ describe('existing names', () => {
         expect(n.answer).toEqual([`h${i}.example.com. 3600 IN A 192.0.2.${i % 250}`]);
       }
     }
-    expect(snapshot.templates.size).toBe(50);
+    expect(snapshot.answers.size).toBe(50);
+  });
+});
+
+describe('random-type flood', () => {
+  it('answers NODATA for types an existing name lacks without caching anything per type', () => {
+    const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE }, 50);
+    for (let qtype = 256; qtype < 1256; qtype++) { // past AXFR and IXFR, which get NOTIMP
+      const n = normalize(handleMessage(snapshot, buildQuery({ id: qtype, qname: 'mail.example.com', qtype }), 'udp', options, newStats())!);
+      expect(n.rcodeName).toBe('NOERROR');
+      expect(n.answer).toEqual([]);
+      expect(n.authority).toEqual(['example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 2026112401 7200 3600 1209600 300']);
+    }
+    expect(snapshot.answers.size).toBe(0);
+  });
+
+  it('still follows a CNAME for any type, caching one answer per type asked', () => {
+    const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE }, 50);
+    for (const qtype of [1, 28, 16, 999]) {
+      const n = normalize(handleMessage(snapshot, buildQuery({ id: qtype, qname: 'autoconfig.example.com', qtype }), 'udp', options, newStats())!);
+      expect(n.answer[0]).toBe('autoconfig.example.com. 3600 IN CNAME mail.example.com.');
+    }
+    expect(snapshot.answers.size).toBe(4);
   });
 });
