@@ -3,7 +3,12 @@
 // ceiling, the same dnsperf query file against each, in one run. Prints one table and writes
 // bench/results/load-<time>.json. Peers that are not installed are skipped with one line.
 //
-//   npm run bench -- [--domains N] [--seconds S] [--tcp]
+//   npm run bench -- [--domains N] [--seconds S] [--rounds R] [--tcp] [--flood]
+//
+// Every server first answers the query file for a few seconds unmeasured (JIT warm-up, and
+// discodns compiling answers at first ask), then the servers are measured in turn, R rounds in
+// rotation, and each figure is the median of its rounds: on a shared 2-core machine one run
+// drifts by 20% or more, and a ratio taken within a round drifts much less.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -17,6 +22,8 @@ const { values } = parseArgs({
   options: {
     domains: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    'warmup-seconds': { type: 'string', default: '3' },
     tcp: { type: 'boolean', default: false },
     flood: { type: 'boolean', default: false },
     'flood-seconds': { type: 'string', default: '60' },
@@ -24,6 +31,8 @@ const { values } = parseArgs({
 });
 const domains = Number(values.domains);
 const seconds = Math.min(Number(values.seconds), 60);
+const rounds = Math.max(1, Math.min(Number(values.rounds), 10));
+const warmupSeconds = Math.min(Number(values['warmup-seconds']), 30);
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 if (!has('dnsperf')) {
   console.error('dnsperf is not installed (apt-get install -y dnsperf): nothing to measure');
@@ -80,10 +89,36 @@ async function waitAnswering(port) {
   throw new Error(`nothing answers on ${port}`);
 }
 
-function dnsperf(port, queries, tcp) {
-  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queries, '-l', String(seconds), '-c', '4', '-q', '200', '-T', '1'];
+/**
+ * CPU seconds (user + system, all threads) a process and its live children have used, from
+ * /proc: NSD answers from a child it forks.
+ */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    let children = [];
+    try {
+      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    } catch {
+      // no CONFIG_PROC_CHILDREN: the process alone
+    }
+    // utime and stime are fields 14 and 15, in USER_HZ (100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100 + children.reduce((t, c) => t + (cpuSeconds(Number(c)) || 0), 0);
+  } catch {
+    return NaN;
+  }
+}
+
+const median = (xs) => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+
+function dnsperf(port, queries, tcp, runSeconds = seconds) {
+  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queries, '-l', String(runSeconds), '-c', '4', '-q', '200', '-T', '1'];
   if (tcp) args.push('-m', 'tcp');
-  const r = spawnSync('dnsperf', args, { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
+  const r = spawnSync('dnsperf', args, { encoding: 'utf8', timeout: (runSeconds + 30) * 1000 });
   const out = r.stdout ?? '';
   const num = (re) => Number((re.exec(out) ?? [])[1]);
   return {
@@ -107,8 +142,15 @@ function defaultMix(n, count) {
     ['mail', 'A'], ['mail', 'AAAA'], ['@', 'MX'], ['@', 'SOA'],
   ];
   const nodata = [['mail', 'TXT'], ['@', 'SRV'], ['_imaps._tcp', 'A'], ['_tcp', 'SRV']];
+  // mulberry32: a 32-bit generator in integer arithmetic. (An LCG in doubles loses its low bits
+  // past 2^53 and cycled after a few hundred names, so the "1000 domains" mix asked ~1500 pairs.)
   let seed = 1;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const pick = (a) => a[Math.floor(rand() * a.length)];
   const domain = () => `d${String(1 + Math.floor(rand() * n)).padStart(6, '0')}.bench.test`;
   const fqdn = (label, d) => (label === '@' ? d : `${label}.${d}`);
@@ -221,10 +263,32 @@ try {
     }
   }
   for (const transport of values.tcp ? ['udp', 'tcp'] : ['udp']) {
-    for (const s of servers) {
-      if (transport === 'tcp' && s.udpOnly) continue;
-      const r = dnsperf(s.port, queries, transport === 'tcp');
-      results.push({ server: s.name, transport, ...r, loadMs: s.loadMs, rssMb: s.rssMb });
+    const measured = servers.filter((s) => transport === 'udp' || !s.udpOnly);
+    if (warmupSeconds > 0) for (const s of measured) dnsperf(s.port, queries, transport === 'tcp', warmupSeconds);
+    const runs = new Map(measured.map((s) => [s.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const s of measured) {
+        const cpu0 = cpuSeconds(s.pid);
+        const r = dnsperf(s.port, queries, transport === 'tcp');
+        runs.get(s.name).push({ ...r, round, cpuUsPerQuery: ((cpuSeconds(s.pid) - cpu0) * 1e6) / r.completed });
+      }
+    }
+    for (const s of measured) {
+      const rs = runs.get(s.name);
+      results.push({
+        server: s.name,
+        transport,
+        qps: median(rs.map((r) => r.qps)),
+        qpsMin: Math.min(...rs.map((r) => r.qps)),
+        qpsMax: Math.max(...rs.map((r) => r.qps)),
+        avgMs: median(rs.map((r) => r.avgMs)),
+        maxMs: Math.max(...rs.map((r) => r.maxMs)),
+        lost: rs.reduce((n, r) => n + r.lost, 0),
+        cpuUsPerQuery: median(rs.map((r) => r.cpuUsPerQuery)),
+        loadMs: s.loadMs,
+        rssMb: s.rssMb,
+        runs: rs,
+      });
     }
   }
 } finally {
@@ -235,12 +299,23 @@ try {
 }
 
 const base = (t) => results.find((r) => r.server === 'discodns' && r.transport === t)?.qps;
-console.log(`\n${domains} domains, ${seconds} s per run, dnsperf -c 4 -q 200 -T 1, loopback\n`);
-console.log('server               transport  queries/s  avg ms  max ms  lost  vs discodns  load ms  RSS MB');
+console.log(`\n${domains} domains, dnsperf -c 4 -q 200 -T 1 on loopback, ${warmupSeconds} s warm-up, then ${rounds} round(s) of ${seconds} s per server in rotation`);
+console.log('queries/s, latency and CPU per query: median of the rounds; max ms: worst round; lost: all rounds\n');
+console.log('server               transport  queries/s  (min-max of rounds)  avg ms  max ms  lost  CPU us/q  vs discodns  load ms  RSS MB');
 for (const r of results) {
+  const range = `${(r.qpsMin / 1000).toFixed(0)}k-${(r.qpsMax / 1000).toFixed(0)}k`;
   console.log(
-    `${r.server.padEnd(20)} ${r.transport.padEnd(9)} ${r.qps.toFixed(0).padStart(10)} ${r.avgMs.toFixed(3).padStart(7)} ${r.maxMs.toFixed(2).padStart(7)} ${String(r.lost).padStart(5)} ${(r.qps / base(r.transport)).toFixed(2).padStart(12)} ${String(r.loadMs ?? '-').padStart(8)} ${String(r.rssMb ?? '-').padStart(7)}`,
+    `${r.server.padEnd(20)} ${r.transport.padEnd(9)} ${r.qps.toFixed(0).padStart(10)}  ${range.padStart(19)} ${r.avgMs.toFixed(3).padStart(7)} ${r.maxMs.toFixed(2).padStart(7)} ${String(r.lost).padStart(5)} ${r.cpuUsPerQuery.toFixed(1).padStart(9)} ${(r.qps / base(r.transport)).toFixed(2).padStart(12)} ${String(r.loadMs ?? '-').padStart(8)} ${String(r.rssMb ?? '-').padStart(7)}`,
   );
+}
+// The ratio the UDP target is stated in, taken within each round (runs next to each other in
+// time), then the median: the least noisy reading of discodns beside the node:dgram ceiling.
+const udp = (name) => results.find((r) => r.server === name && r.transport === 'udp');
+let ceilingRatio;
+if (udp('discodns') && udp('node:dgram ceiling')) {
+  const perRound = udp('discodns').runs.map((r, i) => r.qps / udp('node:dgram ceiling').runs[i].qps);
+  ceilingRatio = median(perRound);
+  console.log(`\nUDP, discodns / node:dgram ceiling: ${ceilingRatio.toFixed(2)} (median of rounds: ${perRound.map((x) => x.toFixed(2)).join(', ')})`);
 }
 if (flood.length) {
   console.log('\nrandom-subdomain flood (every name new and nonexistent)');
@@ -250,6 +325,6 @@ if (flood.length) {
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const out = join(root, 'bench/results', `load-${stamp}`);
-writeFileSync(`${out}.json`, JSON.stringify({ domains, seconds, results, flood }, null, 2));
+writeFileSync(`${out}.json`, JSON.stringify({ domains, seconds, rounds, warmupSeconds, ceilingRatio, results, flood }, null, 2));
 writeFileSync(`${out}.svg`, svgChart(results));
 console.log(`\nwritten ${out}.json and .svg`);
