@@ -69,11 +69,19 @@ export function scalarColumns(src: Source, node: Pick<Scalar, 'range' | 'type'>,
       const { file, line, col } = src.atOffset(r[0], path);
       const first = node.type === Scalar.PLAIN ? col : col + 1;
       const last = node.type === Scalar.PLAIN ? Infinity : col + raw.length;
-      return (index) => ({ file, line, col: Math.min(first + index, last), path });
+      return straightColumns(file, line, first, last, path);
     }
   }
   const scalar = { range: r, type: node.type };
   return (index) => src.inScalar(scalar, index, path);
+}
+
+/**
+ * Made in a function of its own: V8 gives all closures of one function a shared context, so a
+ * closure made beside the one above would keep `src` (the file's text and line table) alive too.
+ */
+function straightColumns(file: string, line: number, first: number, last: number, path: string): (index: number) => At {
+  return (index) => ({ file, line, col: Math.min(first + index, last), path });
 }
 
 /** Source characters that produce the value character at `raw[i]`. */
