@@ -131,15 +131,7 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
         defined.set(origin.key, { origin, def, at });
         return;
       }
-      let cached = byOrigin.get(origin.key);
-      if (!cached) {
-        const content = sharing ? sharing.zone(origin) : checkZone(expandZone(def, origin, resolveName, shared));
-        cached =
-          'recipes' in content
-            ? { template: content, view: new InstanceView(origin, content) }
-            : { own: { served: content.served, diagnostics: content.diagnostics }, view: new CheckedView(content) };
-        byOrigin.set(origin.key, cached);
-      }
+      const cached = byOrigin.get(origin.key) ?? expand(def, origin, byOrigin, sharing, shared);
       defined.set(origin.key, { origin, def, at, view: cached.view, cache: cached, ...(cached.own ? { own: cached.own } : {}), ...(cached.template ? { template: cached.template } : {}) });
     });
   }
@@ -177,6 +169,54 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     zones.push(content);
   }
   return { zones, diagnostics: tidy(diagnostics), failed: [...failed.values()] };
+}
+
+/** Expands one zone of `def` and caches the result under its origin. */
+function expand(def: Definition, origin: Name, byOrigin: Map<string, Expanded>, sharing: Sharing | undefined, shared: Shared): Expanded {
+  const content = sharing ? sharing.zone(origin) : checkZone(expandZone(def, origin, resolveName, shared));
+  const expanded: Expanded =
+    'recipes' in content
+      ? { template: content, view: new InstanceView(origin, content) }
+      : { own: { served: content.served, diagnostics: content.diagnostics }, view: new CheckedView(content) };
+  byOrigin.set(origin.key, expanded);
+  return expanded;
+}
+
+/**
+ * Expands every zone of `def` now, as the next build (shared, the default) would, and returns
+ * its slim copy (see slimDefinition): a caller that keeps definitions between builds can then
+ * drop each file's full definition as soon as it is read, instead of holding all of them until
+ * the build. A zone the build finds defined twice was expanded for nothing, which is harmless.
+ */
+export function expandAhead(def: Definition, shared: Shared): Definition {
+  if (!def.hasContent) return def;
+  let byOrigin = expansions.shared.get(def);
+  if (!byOrigin) {
+    byOrigin = new Map();
+    expansions.shared.set(def, byOrigin);
+  }
+  const sharing = def.zones.length > 1 ? new Sharing(def, shared) : undefined;
+  for (const origin of def.zones) if (!byOrigin.has(origin.key)) expand(def, origin, byOrigin, sharing, shared);
+  return slimDefinition(def) ?? def;
+}
+
+/**
+ * `def` without what only its expansion reads (nameservers, hosts, mx, services, aliases,
+ * records and the places they were written), sharing its cached expansions, for a caller that
+ * keeps definitions between builds (the server's parse cache): with every zone expanded, a
+ * build reads only a definition's zone names, file, TTL and flags, and the expansions. About
+ * 4 KB less per kept file. Undefined while some zone of `def` has no expansion cached (a zone
+ * defined twice, say): that definition may still have to expand, so it stays whole.
+ */
+export function slimDefinition(def: Definition): Definition | undefined {
+  if (!def.hasContent) return undefined;
+  const cached = expansions.shared.get(def);
+  if (!cached || def.zones.some((origin) => !cached.has(origin.key))) return undefined;
+  const slim: Definition = Object.freeze({ ...def, nameservers: [], hosts: [], mx: [], services: [], aliases: [], records: [] });
+  expansions.shared.set(slim, cached);
+  const own = expansions.own.get(def);
+  if (own) expansions.own.set(slim, own);
+  return slim;
 }
 
 /** Expansions after which a definition stops trying to make a template of one of its zones. */

@@ -1,6 +1,7 @@
 // Reload cost: unchanged definitions are not expanded again, and keep their ZoneContent objects.
 import { describe, expect, it } from 'vitest';
-import { buildZones, parseDefinitionFile } from '../../src/definitions/index.js';
+import { buildZones, expandAhead, parseDefinitionFile, Shared } from '../../src/definitions/index.js';
+import { nameToText as nameText, type Name } from '../../src/dns/name.js';
 
 const zone = (name: string, ip: string) => `zone: ${name}\nnameservers: [ns1]\nhosts:\n  ns1: ${ip}\n  mail: ${ip}\nservices:\n  imaps: mail\n`;
 
@@ -23,5 +24,28 @@ describe('buildZones across reloads', () => {
     const b2 = parseDefinitionFile('b.yaml', zone('b.test', '192.0.2.2').replace('  mail: 192.0.2.2\n', ''), 2).definitions;
     const again = buildZones([...a, ...b2]);
     expect(again.diagnostics.some((d) => d.severity === 'error' && d.file === 'a.yaml')).toBe(true);
+  });
+});
+
+describe('expandAhead: a kept definition is expanded at once and kept slim', () => {
+  it('drops the parts only expansion reads, and builds the same zones as the full definition', () => {
+    const text = zone('a.test', '192.0.2.1') + 'aliases:\n  autoconfig: mail\nrecords:\n  - \'@ TXT "v=spf1 mx -all"\'\n';
+    const full = parseDefinitionFile('a.yaml', text, 1).definitions;
+    const slim = parseDefinitionFile('a.yaml', text, 1).definitions.map((d) => expandAhead(d, new Shared()));
+    expect(slim[0]!.hosts).toEqual([]);
+    expect(slim[0]!.records).toEqual([]);
+    const records = (z: { records: { owner: Name; type: number }[] }) => z.records.map((r) => `${nameText(r.owner)} ${r.type}`);
+    expect(buildZones(slim).zones.map(records)).toEqual(buildZones(full).zones.map(records));
+    expect(buildZones(slim).zones[0]!.records.length).toBeGreaterThan(5);
+  });
+
+  it('keeps a zone defined twice servable from the other file once the first goes away', () => {
+    const first = parseDefinitionFile('a.yaml', zone('x.test', '192.0.2.1'), 1).definitions.map((d) => expandAhead(d, new Shared()));
+    const second = parseDefinitionFile('b.yaml', zone('x.test', '192.0.2.2'), 1).definitions.map((d) => expandAhead(d, new Shared()));
+    const both = buildZones([...first, ...second]);
+    expect(both.diagnostics.some((d) => d.severity === 'error' && /already defined/.test(d.message))).toBe(true);
+    const alone = buildZones(second);
+    expect(alone.zones).toHaveLength(1);
+    expect(alone.zones[0]!.records.some((r) => r.rdata.kind === 'A' && r.rdata.address === '192.0.2.2')).toBe(true);
   });
 });
