@@ -34,7 +34,7 @@ const schema = {
     doc: 'Addresses to answer on, UDP and TCP',
     format: listenAddresses,
     default: ['127.0.0.1', '::1'],
-    env: 'DISCODNS_LISTEN',
+    // DISCODNS_LISTEN is read in loadConfig: convict would JSON.parse a list from the environment.
   },
   port: {
     doc: 'Port for UDP and TCP (53 in production; 0 picks a free one)',
@@ -169,9 +169,19 @@ export interface ConfigFlags {
 
 export type ConfigResult = { readonly config: Config } | { readonly error: string };
 
+/** Defaults and the environment; convict reads the environment as it is made, and may throw. */
+function readEnvironment(env: NodeJS.ProcessEnv) {
+  try {
+    return convict(schema, { env, args: [] });
+  } catch (e) {
+    return { error: `configuration: environment: ${(e as Error).message}` };
+  }
+}
+
 /** Builds the configuration; a bad value is an error naming the key, the value and what is allowed. */
 export function loadConfig(file: string | undefined, flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): ConfigResult {
-  const conf = convict(schema, { env, args: [] });
+  const conf = readEnvironment(env);
+  if ('error' in conf) return conf;
   try {
     if (file !== undefined) {
       let text: string;
@@ -188,6 +198,9 @@ export function loadConfig(file: string | undefined, flags: ConfigFlags, env: No
       }
       conf.load(parsed as object);
     }
+    // Comma-separated, as the README documents: DISCODNS_LISTEN=127.0.0.1,::1
+    const envListen = env.DISCODNS_LISTEN;
+    if (envListen !== undefined) conf.set('listen', envListen.split(',').map((a) => a.trim()).filter((a) => a !== ''));
     if (flags.listen !== undefined) conf.set('listen', flags.listen);
     if (flags.port !== undefined) conf.set('port', flags.port);
     if (flags.zones !== undefined) conf.set('zones', flags.zones);

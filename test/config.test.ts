@@ -1,0 +1,33 @@
+// Configuration from the environment: what the README documents, and errors, never exceptions.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+const listen = (env: Record<string, string>, flags = {}) => {
+  const r = loadConfig(undefined, flags, env);
+  return 'config' in r ? r.config.listen : r.error;
+};
+
+describe('DISCODNS_LISTEN', () => {
+  it('takes one address', () => {
+    expect(listen({ DISCODNS_LISTEN: '127.0.0.1' })).toEqual(['127.0.0.1']);
+  });
+  it('takes a comma-separated list, spaces allowed', () => {
+    expect(listen({ DISCODNS_LISTEN: '127.0.0.1, ::1' })).toEqual(['127.0.0.1', '::1']);
+  });
+  it('rejects a host name with a message, not an exception', () => {
+    expect(listen({ DISCODNS_LISTEN: 'localhost' })).toMatch(/configuration: listen: 'localhost' is not an IP address/);
+  });
+  it('is overridden by --listen', () => {
+    expect(listen({ DISCODNS_LISTEN: '127.0.0.1' }, { listen: ['::1'] })).toEqual(['::1']);
+  });
+  it('leaves the default when unset', () => {
+    expect(listen({})).toEqual(['127.0.0.1', '::1']);
+  });
+});
+
+describe('other variables', () => {
+  it('reports a value of the wrong kind as a configuration error', () => {
+    const r = loadConfig(undefined, {}, { DISCODNS_PORT: 'fifty-three' });
+    expect('error' in r && r.error).toMatch(/^configuration: port: must be a whole number from 0 to 65535/);
+  });
+});
