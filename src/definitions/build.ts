@@ -183,39 +183,21 @@ function expand(def: Definition, origin: Name, byOrigin: Map<string, Expanded>, 
 }
 
 /**
- * Expands every zone of `def` now, as the next build (shared, the default) would, and returns
- * its slim copy (see slimDefinition): a caller that keeps definitions between builds can then
- * drop each file's full definition as soon as it is read, instead of holding all of them until
- * the build. A zone the build finds defined twice was expanded for nothing, which is harmless.
+ * Expands every zone of `def` now, as the next build (shared, the default) would, and returns a
+ * slim copy that shares those expansions: without nameservers, hosts, mx, services, aliases and
+ * records, and the places they were written, which only expansion reads. A caller that keeps
+ * definitions between builds (the server's parse cache) can so drop each file's full definition
+ * as soon as it is read: about 4 KB per file. A zone that the build finds defined twice was
+ * expanded for nothing, which is harmless, and the other file can still serve it alone.
+ * Build the slim copy in the default (shared) mode only: it has nothing left to expand.
  */
 export function expandAhead(def: Definition, shared: Shared): Definition {
   if (!def.hasContent) return def;
-  let byOrigin = expansions.shared.get(def);
-  if (!byOrigin) {
-    byOrigin = new Map();
-    expansions.shared.set(def, byOrigin);
-  }
+  const byOrigin = expansions.shared.get(def) ?? new Map<string, Expanded>();
   const sharing = def.zones.length > 1 ? new Sharing(def, shared) : undefined;
   for (const origin of def.zones) if (!byOrigin.has(origin.key)) expand(def, origin, byOrigin, sharing, shared);
-  return slimDefinition(def) ?? def;
-}
-
-/**
- * `def` without what only its expansion reads (nameservers, hosts, mx, services, aliases,
- * records and the places they were written), sharing its cached expansions, for a caller that
- * keeps definitions between builds (the server's parse cache): with every zone expanded, a
- * build reads only a definition's zone names, file, TTL and flags, and the expansions. About
- * 4 KB less per kept file. Undefined while some zone of `def` has no expansion cached (a zone
- * defined twice, say): that definition may still have to expand, so it stays whole.
- */
-export function slimDefinition(def: Definition): Definition | undefined {
-  if (!def.hasContent) return undefined;
-  const cached = expansions.shared.get(def);
-  if (!cached || def.zones.some((origin) => !cached.has(origin.key))) return undefined;
   const slim: Definition = Object.freeze({ ...def, nameservers: [], hosts: [], mx: [], services: [], aliases: [], records: [] });
-  expansions.shared.set(slim, cached);
-  const own = expansions.own.get(def);
-  if (own) expansions.own.set(slim, own);
+  expansions.shared.set(slim, byOrigin);
   return slim;
 }
 

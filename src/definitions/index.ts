@@ -2,7 +2,7 @@
 // the caller reads the files (definitions/ imports nothing from node:).
 
 export { parseDefinitionFile, type ParseOptions } from './load.js';
-export { buildZones, buildZonesSteps, expandAhead, slimDefinition, type BuildOptions, type BuiltZones, type ZoneContent } from './build.js';
+export { buildZones, buildZonesSteps, expandAhead, type BuildOptions, type BuiltZones, type ZoneContent } from './build.js';
 export { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 export type { Definition } from './schema.js';
 export { SERVICES, DEFAULT_WEIGHT, type ServiceInfo } from './services.js';
