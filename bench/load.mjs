@@ -257,9 +257,8 @@ try {
     const fs = Math.min(Number(values['flood-seconds']), 120);
     for (const s of servers.filter((x) => !x.udpOnly)) {
       const rssStart = rss(s.pid);
-      const args = ['-s', '127.0.0.1', '-p', String(s.port), '-d', floodFile, '-l', String(fs), '-c', '4', '-q', '200', '-T', '1'];
-      const out = spawnSync('dnsperf', args, { encoding: 'utf8', timeout: (fs + 30) * 1000 }).stdout ?? '';
-      flood.push({ server: s.name, qps: Number(/Queries per second:\s+([\d.]+)/.exec(out)?.[1]), lost: Number(/Queries lost:\s+(\d+)/.exec(out)?.[1]), rssStartMb: rssStart, rssEndMb: rss(s.pid), seconds: fs });
+      const r = dnsperf(s.port, floodFile, false, fs);
+      flood.push({ server: s.name, qps: r.qps, lost: r.lost, rssStartMb: rssStart, rssEndMb: rss(s.pid), seconds: fs });
     }
   }
   for (const transport of values.tcp ? ['udp', 'tcp'] : ['udp']) {
