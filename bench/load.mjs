@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serverNodeFlags } from './node-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -193,7 +194,7 @@ try {
   writeFileSync(queries, defaultMix(domains, 200_000).join('\n') + '\n');
 
   // discodns
-  const dd = spawn(process.execPath, [join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const dd = spawn(process.execPath, [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   started.push({ name: 'discodns', child: dd });
   const line = JSON.parse((await waitForLine(dd, /^\{.*"msg":"serving".*\}$/m, 120_000))[0]);
   const servers = [{ name: 'discodns', port: line.port, pid: dd.pid, loadMs: line.loadMs, rssMb: rss(dd.pid) }];

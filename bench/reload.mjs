@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
+import { serverNodeFlags } from './node-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { domains: { type: 'string', default: '10000' } } });
@@ -19,7 +20,7 @@ const work = mkdtempSync(join(tmpdir(), 'discodns-reload-'));
 const zones = join(work, 'zones');
 spawnSync(process.execPath, [join(root, 'bench/gen-zones.mjs'), '--domains', String(domains), '--out', zones], { stdio: 'inherit' });
 
-const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'serve', '--zones', zones, '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zones, '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const lines = [];
 let buf = '';
 const waiters = [];

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Scale benchmark: how long loading zone definitions takes and how much memory the result holds,
 // for 1,000 / 10,000 / 100,000 generated domains, as one file per domain and as one `zones:` file.
-// Each load runs in a fresh `node --expose-gc` child (the built dist/), which reports:
+// Each load runs in a fresh `node --expose-gc` child (the built dist/, with the server's node
+// flags: bench/node-flags.mjs), which reports:
 //   load      loadZones: read, parse and check every definition, build every zone's records
 //   snapshot  buildSnapshot over those zones (what the server swaps in)
 //   reload    loadZones again with the parse cache of the first load (no file changed), plus a
@@ -23,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serverNodeFlags } from './node-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const self = fileURLToPath(import.meta.url);
@@ -225,7 +227,7 @@ try {
     if (c.domains === 100_000 && c.layout === 'files' && !values.all) continue;
     const target = generate(c.domains, c.layout !== 'files');
     try {
-      const out = await run(process.execPath, ['--expose-gc', self, '--child', target]);
+      const out = await run(process.execPath, [...serverNodeFlags(root), '--expose-gc', self, '--child', target]);
       results.push({ ...c, server: 'discodns', ...JSON.parse(out.trim().split('\n').pop()) });
     } catch (err) {
       results.push({ ...c, server: 'discodns', failed: err.message });
