@@ -4,7 +4,8 @@
 import { nameToText, type Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { error, hasErrors, tidy, type At, type Diagnostic } from './diagnostics.js';
-import { expandZone, type Sourced } from './expand.js';
+import { expandZone } from './expand.js';
+import { Places } from './places.js';
 import { resolveName } from './names.js';
 import type { Definition } from './schema.js';
 import { Shared } from './shared.js';
@@ -65,9 +66,11 @@ class CopiedZone implements ZoneContent {
   }
 }
 
-/** What a build keeps of a zone checked on its own: its records and its own problems. */
+/** What a build keeps of a zone checked on its own: its records, where each is written, and its own problems. */
 interface Own {
-  readonly served: readonly Sourced[];
+  /** Also the records of the zone's ZoneContent: one array. */
+  readonly records: ResourceRecord[];
+  readonly places: Places;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -142,7 +145,8 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     const targets = new TargetCheck(all, z);
     let mine: Diagnostic[];
     if (z.own) {
-      for (const s of z.own.served) targets.check(s.rr, s.at, s.targetAt);
+      const { records, places } = z.own;
+      records.forEach((rr, i) => targets.check(rr, places.at(i), places.targetAt(i)));
       mine = [...z.own.diagnostics, ...targets.diagnostics];
     } else {
       // A copy: its own checks found nothing, as the template's did; those across zones remain,
@@ -162,7 +166,7 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     let content = z.cache?.content;
     if (!content) {
       content = z.own
-        ? { origin: z.origin, file: z.def.file, ttl: z.def.ttl, records: z.own.served.map((s) => s.rr) }
+        ? { origin: z.origin, file: z.def.file, ttl: z.def.ttl, records: z.own.records }
         : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.template!);
       if (z.cache) z.cache.content = content;
     }
@@ -177,7 +181,10 @@ function expand(def: Definition, origin: Name, byOrigin: Map<string, Expanded>, 
   const expanded: Expanded =
     'recipes' in content
       ? { template: content, view: new InstanceView(origin, content) }
-      : { own: { served: content.served, diagnostics: content.diagnostics }, view: new CheckedView(content) };
+      : {
+          own: { records: content.served.map((s) => s.rr), places: new Places(content.served, (p) => shared.path(p)), diagnostics: content.diagnostics },
+          view: new CheckedView(content),
+        };
   byOrigin.set(origin.key, expanded);
   return expanded;
 }

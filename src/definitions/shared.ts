@@ -13,6 +13,15 @@ export const NOT_OFFERED: RData = Object.freeze({ kind: 'SRV', priority: 0, weig
 export class Shared {
   readonly #names = new Map<string, Name>();
   readonly #rdata = new Map<string, RData>();
+  readonly #paths = new Map<string, string>();
+
+  /** The first path string equal to `path`: files of one layout write the same key paths. */
+  path(path: string): string {
+    const known = this.#paths.get(path);
+    if (known !== undefined) return known;
+    this.#paths.set(path, path);
+    return path;
+  }
 
   /** The first name seen with the same wire form (letter case included). */
   name(n: Name): Name {

@@ -25,6 +25,22 @@ describe('buildZones across reloads', () => {
     const again = buildZones([...a, ...b2]);
     expect(again.diagnostics.some((d) => d.severity === 'error' && d.file === 'a.yaml')).toBe(true);
   });
+
+  it("places those checks' messages exactly as a fresh parse would (file, line, column, key path)", () => {
+    // The MX and the record line name their targets in place; the alias's target is apart from
+    // its name, and so the message's place.
+    const aText = zone('a.test', '192.0.2.1') + 'mx: [mail.b.test.]\naliases:\n  autoconfig: www.b.test.\nrecords:\n  - "_jmap._tcp SRV 0 1 443 mail.b.test."\n';
+    const a = parseDefinitionFile('a.yaml', aText, 1).definitions.map((d) => expandAhead(d, new Shared()));
+    const bText = zone('b.test', '192.0.2.2');
+    buildZones([...a, ...parseDefinitionFile('b.yaml', bText, 1).definitions]);
+    const b2 = parseDefinitionFile('b.yaml', bText.replace('  mail: 192.0.2.2\n', ''), 2).definitions;
+    const cached = buildZones([...a, ...b2]).diagnostics.filter((d) => d.file === 'a.yaml');
+    const fresh = buildZones([...parseDefinitionFile('a.yaml', aText, 1).definitions, ...b2]).diagnostics.filter((d) => d.file === 'a.yaml');
+    expect(cached.filter((d) => d.severity === 'error')).toHaveLength(3);
+    expect(cached.find((d) => /alias target/.test(d.message))).toMatchObject({ line: 10, col: 15, path: 'aliases.autoconfig' });
+    expect(cached).toEqual(fresh);
+    expect(cached.map((d) => `${d.line}:${d.col} ${d.path}`)).toEqual(fresh.map((d) => `${d.line}:${d.col} ${d.path}`));
+  });
 });
 
 describe('expandAhead: a kept definition is expanded at once and kept slim', () => {
