@@ -5,7 +5,7 @@ import { nameToText, type Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { error, hasErrors, tidy, type At, type Diagnostic } from './diagnostics.js';
 import { expandZone } from './expand.js';
-import { Places } from './places.js';
+import { StoredRecords } from './stored.js';
 import { resolveName } from './names.js';
 import type { Definition } from './schema.js';
 import { Shared } from './shared.js';
@@ -66,11 +66,27 @@ class CopiedZone implements ZoneContent {
   }
 }
 
+/** A zone checked on its own. Its records are made on each read of `records`, as CopiedZone's. */
+class OwnZone implements ZoneContent {
+  readonly #records: StoredRecords;
+
+  constructor(
+    readonly origin: Name,
+    readonly file: string,
+    readonly ttl: number,
+    records: StoredRecords,
+  ) {
+    this.#records = records;
+  }
+
+  get records(): ResourceRecord[] {
+    return this.#records.toArray();
+  }
+}
+
 /** What a build keeps of a zone checked on its own: its records, where each is written, and its own problems. */
 interface Own {
-  /** Also the records of the zone's ZoneContent: one array. */
-  readonly records: ResourceRecord[];
-  readonly places: Places;
+  readonly records: StoredRecords;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -145,8 +161,8 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     const targets = new TargetCheck(all, z);
     let mine: Diagnostic[];
     if (z.own) {
-      const { records, places } = z.own;
-      records.forEach((rr, i) => targets.check(rr, places.at(i), places.targetAt(i)));
+      const records = z.own.records;
+      for (let i = 0; i < records.length; i++) targets.check(records.record(i), records.at(i), records.targetAt(i));
       mine = [...z.own.diagnostics, ...targets.diagnostics];
     } else {
       // A copy: its own checks found nothing, as the template's did; those across zones remain,
@@ -165,9 +181,7 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     if (failed.has(z.origin.key)) continue;
     let content = z.cache?.content;
     if (!content) {
-      content = z.own
-        ? { origin: z.origin, file: z.def.file, ttl: z.def.ttl, records: z.own.records }
-        : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.template!);
+      content = z.own ? new OwnZone(z.origin, z.def.file, z.def.ttl, z.own.records) : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.template!);
       if (z.cache) z.cache.content = content;
     }
     zones.push(content);
@@ -182,7 +196,7 @@ function expand(def: Definition, origin: Name, byOrigin: Map<string, Expanded>, 
     'recipes' in content
       ? { template: content, view: new InstanceView(origin, content) }
       : {
-          own: { records: content.served.map((s) => s.rr), places: new Places(content.served, (p) => shared.path(p)), diagnostics: content.diagnostics },
+          own: { records: new StoredRecords(content.served, (p) => shared.path(p)), diagnostics: content.diagnostics },
           view: new CheckedView(content),
         };
   byOrigin.set(origin.key, expanded);
