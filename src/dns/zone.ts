@@ -3,6 +3,7 @@
 
 import { isAtOrBelow, nameToText, parentName, type Name } from './name.js';
 import { rdataTarget, type RData, type ResourceRecord, type RRset } from './records.js';
+import { sortedIndexOf } from './sorted.js';
 import { RRType } from './types.js';
 
 export interface ZoneNode {
@@ -108,27 +109,13 @@ class NodeIndex implements ReadonlyMap<string, ZoneNode> {
     return this.#keys.length;
   }
 
-  #find(key: string): number {
-    const keys = this.#keys;
-    let lo = 0;
-    let hi = keys.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const k = keys[mid]!;
-      if (k === key) return mid;
-      if (k < key) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
-  }
-
   get(key: string): ZoneNode | undefined {
-    const i = this.#find(key);
+    const i = sortedIndexOf(this.#keys, key);
     return i < 0 ? undefined : this.#nodes[i];
   }
 
   has(key: string): boolean {
-    return this.#find(key) >= 0;
+    return sortedIndexOf(this.#keys, key) >= 0;
   }
 
   forEach(callbackfn: (value: ZoneNode, key: string, map: ReadonlyMap<string, ZoneNode>) => void, thisArg?: unknown): void {
