@@ -35,12 +35,14 @@ export class StoredRecords {
   constructor(placed: readonly Placed[], intern: (path: string) => string) {
     const file = placed[0]?.at.file ?? '';
     const numbers = new Int32Array(placed.length * FIELDS);
-    const paths: string[] = [];
+    // Sized once: an array grown by push keeps up to half again as much room, here for good.
+    const paths = new Array<string>(placed.length * 2);
     placed.forEach(({ rr, at, targetAt }, i) => {
       // A record and its target are written in one definition, so in one file.
       if (targetAt && targetAt.file !== at.file) throw new Error('bug: a record and its target in different files');
       numbers.set([rr.type, rr.ttl, at.line, at.col, targetAt ? targetAt.line : NONE, targetAt ? targetAt.col : NONE], i * FIELDS);
-      paths.push(intern(at.path), targetAt ? intern(targetAt.path) : '');
+      paths[i * 2] = intern(at.path);
+      paths[i * 2 + 1] = targetAt ? intern(targetAt.path) : '';
     });
     this.#owners = placed.map((p) => p.rr.owner);
     this.#rdatas = placed.map((p) => p.rr.rdata);

@@ -57,7 +57,10 @@ function tokenize(line: string): Token[] | RecordParseError {
         i += 2;
         continue;
       }
-      bytes.push(...Buffer.from(c, 'utf8'));
+      // ASCII is its own byte; anything else, its UTF-8 bytes (a Buffer per character costs 10 KB of garbage per zone).
+      const code = c.charCodeAt(0);
+      if (code < 0x80) bytes.push(code);
+      else bytes.push(...Buffer.from(c, 'utf8'));
       i++;
     }
     if (!closed) return { error: 'quoted string is not closed: add the missing "', col: start };
