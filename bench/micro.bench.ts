@@ -16,7 +16,7 @@ const stats = newStats();
 const srv = buildQuery({ id: 1, qname: '_imaps._tcp.Example.com', qtype: 33, edns: { udpSize: 1232 } });
 const parsed = parseQuery(srv);
 if (parsed.kind !== 'query') throw new Error('bench query did not parse');
-const template = answerFor(snapshot, parsed.key, 33);
+const template = answerFor(snapshot, srv, parsed);
 let n = 0;
 
 describe('query path', () => {
@@ -24,7 +24,7 @@ describe('query path', () => {
     parseQuery(srv);
   });
   bench('answerFor (existing name)', () => {
-    answerFor(snapshot, parsed.key, 33);
+    answerFor(snapshot, srv, parsed);
   });
   bench('assemble (SRV + additionals + OPT)', () => {
     assemble(srv, parsed, template, 1232, options.edns);

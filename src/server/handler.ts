@@ -2,7 +2,7 @@
 
 import { RRClass, RRType, Rcode } from '../dns/types.js';
 import type { Template } from '../wire/compile.js';
-import { nameKeyOf, parseQuery, type Query } from '../wire/query.js';
+import { nameKeyOf, parseQuery, queryKey, type Query } from '../wire/query.js';
 import { assemble, emptyResponse, TCP_MAX, udpLimit, type EdnsIdentity } from '../wire/respond.js';
 import { answerFor, type Snapshot } from './snapshot.js';
 import { countQuery, type ServerStats, type Transport } from './stats.js';
@@ -35,7 +35,7 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
   // RFC 6891 §6.1.3: we speak EDNS version 0 only.
   if (query.edns && query.edns.version > 0) return refuse(msg, query, Rcode.BADVERS, transport, options, stats);
   if (query.qclass !== RRClass.IN) {
-    const chaos = query.qclass === RRClass.CH && (query.qtype === RRType.TXT || query.qtype === RRType.ANY) ? options.chaos.get(nameKeyOf(query.key)) : undefined;
+    const chaos = query.qclass === RRClass.CH && (query.qtype === RRType.TXT || query.qtype === RRType.ANY) ? options.chaos.get(nameKeyOf(queryKey(msg, query))) : undefined;
     return chaos ? respond(msg, query, chaos, transport, options, stats) : refuse(msg, query, Rcode.REFUSED, transport, options, stats);
   }
   // Zone transfers are not implemented: NOTIMP over UDP (where they cannot work anyway),
@@ -43,7 +43,7 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
   if (query.qtype === RRType.AXFR || query.qtype === RRType.IXFR) {
     return refuse(msg, query, transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED, transport, options, stats);
   }
-  return respond(msg, query, answerFor(snapshot, query.key, query.qtype), transport, options, stats);
+  return respond(msg, query, answerFor(snapshot, msg, query), transport, options, stats);
 }
 
 function respond(msg: Buffer, query: Query, template: Template, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer {

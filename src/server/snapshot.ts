@@ -10,7 +10,7 @@ import { buildZone, type Zone } from '../dns/zone.js';
 import { lookup } from '../dns/lookup.js';
 import { RRType } from '../dns/types.js';
 import { compileNegatives, compileTemplate, REFUSED_TEMPLATE, type Template, type ZoneNegatives } from '../wire/compile.js';
-import { nameKeyOf } from '../wire/query.js';
+import { nameKeyOf, queryKey, sameKey, type Query } from '../wire/query.js';
 import { MessageWriter } from '../wire/writer.js';
 
 export interface ZoneInput {
@@ -21,12 +21,13 @@ export interface ZoneInput {
 export interface Snapshot {
   readonly catalog: Catalog;
   /**
-   * Answers at existing names, by query key (lowercased wire qname + QTYPE), compiled the first
-   * time they are asked for and kept in a bounded LRU: a reload of 100,000 domains need not
-   * compile millions of responses before it can swap, memory stays bounded however many names
-   * exist, and a query that hits costs one Map lookup.
+   * Answers at existing names, by query hash (Query.hash; each answer holds its query key, which
+   * a hit is checked against: Template.keyLength), compiled the first time they are asked for and kept in a bounded
+   * LRU: a reload of 100,000 domains need not compile millions of responses before it can swap,
+   * memory stays bounded however many names exist, and a query that hits costs one Map lookup
+   * by a small integer, with no string made.
    */
-  readonly answers: LRUCache<string, Template>;
+  readonly answers: LRUCache<number, Template>;
   /** NXDOMAIN and NODATA per zone (by origin key): the same for every name, so never per name. */
   readonly negatives: Map<string, ZoneNegatives>;
   readonly zoneCount: number;
@@ -36,13 +37,15 @@ export interface Snapshot {
 // Compiling is synchronous, so one writer serves every snapshot.
 const writer = new MessageWriter();
 
-/** The template for a query key (see Query.key) and its QTYPE. */
-export function answerFor(snapshot: Snapshot, key: string, qtype: number): Template {
-  // A hit is this one lookup; everything a miss needs is in answerUncached.
-  return snapshot.answers.get(key) ?? answerUncached(snapshot, key, qtype);
+/** The template for a query (in `msg`). */
+export function answerFor(snapshot: Snapshot, msg: Buffer, query: Query): Template {
+  // A hit is this one lookup and a check of the key's bytes; everything else is in answerUncached.
+  const cached = snapshot.answers.get(query.hash);
+  if (cached !== undefined && sameKey(cached.body, cached.keyLength, msg, query)) return cached;
+  return answerUncached(snapshot, queryKey(msg, query), query.qtype, query.hash);
 }
 
-function answerUncached(snapshot: Snapshot, key: string, qtype: number): Template {
+function answerUncached(snapshot: Snapshot, key: string, qtype: number, hash: number): Template {
   const nameKey = nameKeyOf(key);
   // With nested zones served, a name belongs to the deepest zone that encloses it: findZone.
   const zone = findZone(snapshot.catalog, nameKey);
@@ -52,8 +55,9 @@ function answerUncached(snapshot: Snapshot, key: string, qtype: number): Templat
   // A type the name lacks, with no CNAME to follow: the zone's NODATA, not an entry per type,
   // so a flood of random types cannot churn the cache. ANY is compiled (RFC 8482: one RRset).
   if (qtype !== RRType.ANY && !node.rrsets.has(qtype) && !node.rrsets.has(RRType.CNAME)) return negativesOf(snapshot, zone).nodata;
-  const template = compileTemplate(writer, node.name, qtype, lookup(snapshot.catalog, node.name, qtype));
-  snapshot.answers.set(key, template);
+  const template = compileTemplate(writer, node.name, qtype, lookup(snapshot.catalog, node.name, qtype), key);
+  // Two keys with one hash (rare: 30 bits, seeded) take turns in the entry; both answer right.
+  snapshot.answers.set(hash, template);
   return template;
 }
 
@@ -111,7 +115,7 @@ function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Genera
   }
   return Object.freeze({
     catalog: buildCatalog(zones),
-    answers: new LRUCache<string, Template>({ max: Math.max(1, cacheSize) }),
+    answers: new LRUCache<number, Template>({ max: Math.max(1, cacheSize) }),
     negatives: new Map<string, ZoneNegatives>(),
     zoneCount: zones.length,
     recordCount: zones.reduce((n, z) => n + z.recordCount, 0),

@@ -1,6 +1,7 @@
 // The fast-path query parser: header, the one question, and the OPT record, read by hand from
 // untrusted bytes. It never throws; every way a packet can be wrong maps to drop or FORMERR.
 
+import { randomInt } from "node:crypto";
 import { RRType } from "../dns/types.js";
 
 export interface Edns {
@@ -21,11 +22,12 @@ export interface Query {
   /** Offset just past QTYPE/QCLASS: bytes [12, questionEnd) are echoed as sent. */
   readonly questionEnd: number;
   /**
-   * The answer cache's key: the lowercased wire qname followed by the two QTYPE bytes, as
-   * latin1. One string per query serves the one Map lookup of the fast path; the name alone
-   * is `nameKeyOf(key)`.
+   * A hash of the query key (see queryKey): the lowercased wire qname and QTYPE, hashed while
+   * the name is read. The answer cache is keyed by it, and a hit is checked against the key
+   * bytes in the message (sameKey), so the fast path makes no string. A 30-bit integer (a V8
+   * small integer), seeded per process so that colliding names cannot be prepared in advance.
    */
-  readonly key: string;
+  readonly hash: number;
   readonly qtype: number;
   readonly qclass: number;
   readonly edns: Edns | undefined;
@@ -63,7 +65,8 @@ export function parseQuery(msg: Buffer): ParsedQuery {
 
   // QNAME: plain labels only. A pointer in the question could only point into the header.
   let at = HEADER;
-  let upper = false;
+  // FNV-1a over the lowercased name (length bytes included) and QTYPE.
+  let hash = HASH_SEED;
   for (;;) {
     if (at >= msg.length) return formerr('question runs past the end');
     const len = msg[at]!;
@@ -73,17 +76,16 @@ export function parseQuery(msg: Buffer): ParsedQuery {
     }
     if (len > 63) return formerr(len >= 0xc0 ? 'compression pointer in the question' : 'bad label type');
     if (at + 1 + len > msg.length) return formerr('question runs past the end');
+    hash = Math.imul(hash ^ len, FNV_PRIME);
     for (let i = at + 1; i <= at + len; i++) {
       const c = msg[i]!;
-      if (c >= 0x41 && c <= 0x5a) upper = true;
+      hash = Math.imul(hash ^ (c >= 0x41 && c <= 0x5a ? c | 0x20 : c), FNV_PRIME);
     }
     at += len + 1;
     if (at - HEADER > 255) return formerr('name longer than 255 bytes');
   }
   if (at + 4 > msg.length) return formerr('question runs past the end');
-  // The key is the wire name, lowercased (RFC 4343), and QTYPE, as latin1: sliced natively in one
-  // piece when the name is already lowercase, as almost every resolver sends it.
-  const key = upper ? lowercaseKey(msg, HEADER, at) : msg.toString('latin1', HEADER, at + 2);
+  hash = Math.imul(Math.imul(hash ^ msg[at]!, FNV_PRIME) ^ msg[at + 1]!, FNV_PRIME) & 0x3fffffff;
   const qtype = (msg[at]! << 8) | msg[at + 1]!;
   const qclass = (msg[at + 2]! << 8) | msg[at + 3]!;
   const questionEnd = at + 4;
@@ -119,20 +121,42 @@ export function parseQuery(msg: Buffer): ParsedQuery {
     }
     at = rdataAt + rdlength;
   }
-  return { kind: 'query', id, opcode, rd, questionEnd, key, qtype, qclass, edns };
+  return { kind: 'query', id, opcode, rd, questionEnd, hash, qtype, qclass, edns };
 }
+
+const FNV_PRIME = 0x01000193;
+const HASH_SEED = (0x811c9dc5 ^ randomInt(0x7fffffff)) | 0;
 
 const scratch = Buffer.alloc(256 + 2);
 
-/** The key of a name with upper-case letters: the name lowercased, QTYPE (at nameEnd) as sent. */
-function lowercaseKey(msg: Buffer, start: number, nameEnd: number): string {
-  for (let i = start; i < nameEnd; i++) {
+/**
+ * The query key: the wire qname lowercased (RFC 4343) and the two QTYPE bytes, as latin1. What
+ * a miss in the answer cache is looked up and cached by; the name alone is nameKeyOf(key).
+ */
+export function queryKey(msg: Buffer, query: Query): string {
+  const nameEnd = query.questionEnd - 4;
+  for (let i = HEADER; i < nameEnd; i++) {
     const c = msg[i]!;
-    scratch[i - start] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+    scratch[i - HEADER] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
   }
-  scratch[nameEnd - start] = msg[nameEnd]!;
-  scratch[nameEnd - start + 1] = msg[nameEnd + 1]!;
-  return scratch.toString('latin1', 0, nameEnd - start + 2);
+  // QTYPE as sent: its bytes are a number, not letters (type 65 is 0x00 0x41).
+  scratch[nameEnd - HEADER] = msg[nameEnd]!;
+  scratch[nameEnd - HEADER + 1] = msg[nameEnd + 1]!;
+  return scratch.toString('latin1', 0, nameEnd + 2 - HEADER);
+}
+
+/**
+ * Whether the first `length` bytes of `key` are the query key (see queryKey) of the query in
+ * `msg`: the check on a cache hit by hash.
+ */
+export function sameKey(key: Uint8Array, length: number, msg: Buffer, query: Query): boolean {
+  const nameEnd = query.questionEnd - 4;
+  if (length !== nameEnd + 2 - HEADER) return false;
+  for (let i = HEADER; i < nameEnd; i++) {
+    const c = msg[i]!;
+    if (key[i - HEADER] !== (c >= 0x41 && c <= 0x5a ? c | 0x20 : c)) return false;
+  }
+  return key[nameEnd - HEADER] === msg[nameEnd] && key[nameEnd + 1 - HEADER] === msg[nameEnd + 1];
 }
 
 /** The lowercased wire qname (as latin1) of a query key: the key without its QTYPE. */

@@ -71,7 +71,8 @@ export function assemble(msg: Buffer, query: Query, template: Template, limit: n
   const qlen = query.questionEnd - HEADER;
   const opt = optSize(query.edns, us);
   const fixed = HEADER + qlen + opt;
-  let bodyLen = template.body.length;
+  const bodyStart = template.keyLength; // the body's bytes begin after the query key's
+  let bodyLen = template.body.length - bodyStart;
   let arcount = template.arcount;
   let ancount = template.ancount;
   let nscount = template.nscount;
@@ -89,7 +90,7 @@ export function assemble(msg: Buffer, query: Query, template: Template, limit: n
   const out = Buffer.allocUnsafe(fixed + bodyLen);
   writeHeader(out, query.id, 0, template.aa, truncated, query.rd, template.rcode, [1, ancount, nscount, arcount + (opt ? 1 : 0)]);
   msg.copy(out, HEADER, HEADER, query.questionEnd);
-  if (bodyLen) template.body.copy(out, HEADER + qlen, 0, bodyLen);
+  if (bodyLen) template.body.copy(out, HEADER + qlen, bodyStart, bodyStart + bodyLen);
   if (query.edns) writeOpt(out, HEADER + qlen + bodyLen, us, template.rcode, query.edns);
   return out;
 }

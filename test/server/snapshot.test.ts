@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { handleMessage } from '../../src/server/handler.js';
 import { handlerOptions } from '../../src/server/identity.js';
+import { answerFor } from '../../src/server/snapshot.js';
 import { newStats } from '../../src/server/stats.js';
+import { parseQuery, queryKey } from '../../src/wire/query.js';
+import type { Template } from '../../src/wire/compile.js';
+import { assemble } from '../../src/wire/respond.js';
 import { buildQuery, normalize } from '../support/query.js';
 import { EXAMPLE_ZONE, snapshotFromText } from '../support/zonetext.js';
 
@@ -55,5 +59,43 @@ describe('random-type flood', () => {
       expect(n.answer[0]).toBe('autoconfig.example.com. 3600 IN CNAME mail.example.com.');
     }
     expect(snapshot.answers.size).toBe(4);
+  });
+});
+
+describe('the answer cache, keyed by query hash', () => {
+  const ask = (snapshot: ReturnType<typeof snapshotFromText>, qname: string, qtype: number) =>
+    normalize(handleMessage(snapshot, buildQuery({ id: 1, qname, qtype }), 'udp', options, newStats())!);
+
+  it('finds the answer cached for a name asked in another letter case', () => {
+    const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE }, 50);
+    ask(snapshot, 'mail.example.com', 1);
+    const n = ask(snapshot, 'MAIL.Example.COM', 1);
+    expect(n.answer.map((r) => r.toLowerCase())).toEqual(['mail.example.com. 3600 in a 192.0.2.10']);
+    expect(snapshot.answers.size).toBe(1);
+  });
+
+  it('does not lowercase QTYPE bytes that happen to be letters (type 65 is 0x00 0x41)', () => {
+    // 'mail' has A (0x0001) but no HTTPS (65) and no type 97 (0x0061): both are NODATA, and
+    // neither may be taken for the other or for A.
+    const snapshot = snapshotFromText({ 'example.com.': `${EXAMPLE_ZONE}\nwww 3600 TYPE65 \\# 3 000100\nwww 3600 TYPE97 \\# 1 ff` }, 50);
+    expect(ask(snapshot, 'www.example.com', 65).answer).toEqual(['www.example.com. 3600 IN TYPE65 \\# 3 000100']);
+    expect(ask(snapshot, 'www.example.com', 97).answer).toEqual(['www.example.com. 3600 IN TYPE97 \\# 1 ff']);
+    expect(ask(snapshot, 'www.example.com', 65).answer).toEqual(['www.example.com. 3600 IN TYPE65 \\# 3 000100']);
+  });
+
+  it('checks a hit against the name and type asked, so two queries with one hash both get their own answer', () => {
+    const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE }, 50);
+    const a = buildQuery({ id: 1, qname: 'mail.example.com', qtype: 1 });
+    const b = buildQuery({ id: 2, qname: 'ns1.example.com', qtype: 1 });
+    const pa = parseQuery(a);
+    const pb = parseQuery(b);
+    if (pa.kind !== 'query' || pb.kind !== 'query') throw new Error('did not parse');
+    const collided = { ...pb, hash: pa.hash }; // as if the two names hashed alike
+    const keyOf = (t: Template) => t.body.toString('latin1', 0, t.keyLength);
+    expect(keyOf(answerFor(snapshot, a, pa))).toBe(queryKey(a, pa));
+    expect(keyOf(answerFor(snapshot, b, collided))).toBe(queryKey(b, pb));
+    expect(keyOf(answerFor(snapshot, a, pa))).toBe(queryKey(a, pa));
+    expect(snapshot.answers.size).toBe(1);
+    expect(normalize(assemble(b, collided, answerFor(snapshot, b, collided), 1232, options.edns)).answer).toEqual(['ns1.example.com. 3600 IN A 192.0.2.53']);
   });
 });
