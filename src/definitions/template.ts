@@ -10,6 +10,7 @@
 import { isAtOrBelow, isNameError, joinName, parseName, wireText, type Name, type NameError } from '../dns/name.js';
 import type { RData, ResourceRecord } from '../dns/records.js';
 import { RRType } from '../dns/types.js';
+import { buildShapedZone, buildZone, zoneShape, type Zone, type ZoneShape } from '../dns/zone.js';
 import type { At } from './diagnostics.js';
 import type { Sourced } from './expand.js';
 import { resolveName, type Resolver } from './names.js';
@@ -217,6 +218,36 @@ export function instantiate(t: Template, origin: Name): ResourceRecord[] {
   const names = t.heads.map((h) => headName(h, origin));
   const name = (i: number): Name => names[i]!;
   return t.recipes.map((r) => record(r, name));
+}
+
+/** How the template's records group into nodes and RRsets; null when some owner is not relative. */
+const shapes = new WeakMap<Template, ZoneShape | null>();
+
+/**
+ * Zone `origin`'s served Zone from the template, grouped by the template's shape (worked out
+ * once) instead of from records made and grouped anew: the same Zone buildZone makes from
+ * instantiate(t, origin).
+ */
+export function buildCopy(t: Template, origin: Name): Zone {
+  let shape = shapes.get(t);
+  if (shape === undefined) {
+    // Every copy groups alike only when every owner is relative to the origin (it always is:
+    // owners are in the zone; anything else takes the general path).
+    shape = t.recipes.every((r) => typeof r.owner === 'number') ? zoneShape(t.checked.origin, instantiate(t, t.checked.origin)) : null;
+    shapes.set(t, shape);
+  }
+  if (shape === null) return buildZone(origin, instantiate(t, origin));
+  const names: Name[] = [];
+  const name = (i: number): Name => (names[i] ??= headName(t.heads[i]!, origin));
+  return buildShapedZone(
+    origin,
+    shape,
+    (j) => pick(t.recipes[j]!.owner, name),
+    (j) => {
+      const rdata = t.recipes[j]!.rdata;
+      return typeof rdata === 'function' ? rdata(name) : rdata;
+    },
+  );
 }
 
 /** Zone `origin`'s records number `which` (indexes into the template's), making only their names. */

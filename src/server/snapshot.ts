@@ -16,6 +16,8 @@ import { MessageWriter } from '../wire/writer.js';
 export interface ZoneInput {
   readonly origin: Name;
   readonly records: readonly ResourceRecord[];
+  /** The Zone itself, when the input can make it faster than buildZone can (a zones: copy). */
+  buildZone?(): Zone;
 }
 
 export interface Snapshot {
@@ -107,7 +109,7 @@ function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Genera
   for (const z of inputs) {
     let zone = builtZones.get(z);
     if (!zone) {
-      zone = buildZone(z.origin, z.records);
+      zone = z.buildZone ? z.buildZone() : buildZone(z.origin, z.records);
       builtZones.set(z, zone);
       yield;
     }
