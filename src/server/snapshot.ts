@@ -23,11 +23,11 @@ export interface ZoneInput {
 export interface Snapshot {
   readonly catalog: Catalog;
   /**
-   * Answers at existing names, by query hash (Query.hash; each answer holds its query key, which
-   * a hit is checked against: Template.keyLength), compiled the first time they are asked for and kept in a bounded
-   * LRU: a reload of 100,000 domains need not compile millions of responses before it can swap,
-   * memory stays bounded however many names exist, and a query that hits costs one Map lookup
-   * by a small integer, with no string made.
+   * Answers at existing names, by query hash (Query.hash; each answer carries its query key,
+   * which a hit is checked against: Template.keyLength), compiled the first time they are asked
+   * for and kept in a bounded LRU: a reload of 100,000 domains need not compile millions of
+   * responses before it can swap, memory stays bounded however many names exist, and a query
+   * that hits costs one Map lookup by a small integer, with no string made.
    */
   readonly answers: LRUCache<number, Template>;
   /** NXDOMAIN and NODATA per zone (by origin key): the same for every name, so never per name. */

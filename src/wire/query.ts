@@ -79,7 +79,7 @@ export function parseQuery(msg: Buffer): ParsedQuery {
     hash = Math.imul(hash ^ len, FNV_PRIME);
     for (let i = at + 1; i <= at + len; i++) {
       const c = msg[i]!;
-      hash = Math.imul(hash ^ (c >= 0x41 && c <= 0x5a ? c | 0x20 : c), FNV_PRIME);
+      hash = Math.imul(hash ^ lower(c), FNV_PRIME);
     }
     at += len + 1;
     if (at - HEADER > 255) return formerr('name longer than 255 bytes');
@@ -124,6 +124,11 @@ export function parseQuery(msg: Buffer): ParsedQuery {
   return { kind: 'query', id, opcode, rd, questionEnd, hash, qtype, qclass, edns };
 }
 
+/** A name byte as the cache compares it: A-Z lowered, nothing else (RFC 4343). */
+function lower(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+}
+
 const FNV_PRIME = 0x01000193;
 const HASH_SEED = (0x811c9dc5 ^ randomInt(0x7fffffff)) | 0;
 
@@ -135,10 +140,7 @@ const scratch = Buffer.alloc(256 + 2);
  */
 export function queryKey(msg: Buffer, query: Query): string {
   const nameEnd = query.questionEnd - 4;
-  for (let i = HEADER; i < nameEnd; i++) {
-    const c = msg[i]!;
-    scratch[i - HEADER] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
-  }
+  for (let i = HEADER; i < nameEnd; i++) scratch[i - HEADER] = lower(msg[i]!);
   // QTYPE as sent: its bytes are a number, not letters (type 65 is 0x00 0x41).
   scratch[nameEnd - HEADER] = msg[nameEnd]!;
   scratch[nameEnd - HEADER + 1] = msg[nameEnd + 1]!;
@@ -152,10 +154,7 @@ export function queryKey(msg: Buffer, query: Query): string {
 export function sameKey(key: Uint8Array, length: number, msg: Buffer, query: Query): boolean {
   const nameEnd = query.questionEnd - 4;
   if (length !== nameEnd + 2 - HEADER) return false;
-  for (let i = HEADER; i < nameEnd; i++) {
-    const c = msg[i]!;
-    if (key[i - HEADER] !== (c >= 0x41 && c <= 0x5a ? c | 0x20 : c)) return false;
-  }
+  for (let i = HEADER; i < nameEnd; i++) if (key[i - HEADER] !== lower(msg[i]!)) return false;
   return key[nameEnd - HEADER] === msg[nameEnd] && key[nameEnd + 1 - HEADER] === msg[nameEnd + 1];
 }
 
