@@ -243,10 +243,7 @@ export function buildCopy(t: Template, origin: Name): Zone {
     origin,
     shape,
     (j) => pick(t.recipes[j]!.owner, name),
-    (j) => {
-      const rdata = t.recipes[j]!.rdata;
-      return typeof rdata === 'function' ? rdata(name) : rdata;
-    },
+    (j) => rdataOf(t.recipes[j]!, name),
   );
 }
 
@@ -262,7 +259,12 @@ function headName(h: Head, origin: Name): Name {
 }
 
 function record(r: Recipe, name: NameOf): ResourceRecord {
-  return { owner: pick(r.owner, name), type: r.type, ttl: r.ttl, rdata: typeof r.rdata === 'function' ? r.rdata(name) : r.rdata };
+  return { owner: pick(r.owner, name), type: r.type, ttl: r.ttl, rdata: rdataOf(r, name) };
+}
+
+/** A recipe's rdata in the zone whose names `name` gives: shared, or made for that zone. */
+function rdataOf(r: Recipe, name: NameOf): RData {
+  return typeof r.rdata === 'function' ? r.rdata(name) : r.rdata;
 }
 
 /** The ZoneView of an instance: its names are the template's with the origin swapped. */
