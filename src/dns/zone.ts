@@ -187,7 +187,7 @@ export function buildZone(origin: Name, records: readonly ResourceRecord[]): Zon
 
 /**
  * How the records of zones that differ only in their names group into nodes and RRsets, worked
- * out once by buildZone's rules and reused for each such zone: a `zones:` definition gives
+ * out once and reused for each such zone (buildZone is this and buildShapedZone, for one zone): a `zones:` definition gives
  * 100,000 zones one content, and grouping every zone's records anew (maps, sorts, a record
  * object each) was a fifth of loading them. Records are numbered as in the list it is made from.
  */
@@ -204,7 +204,7 @@ export interface ZoneShape {
   readonly recordCount: number;
 }
 
-/** The shape of a zone with these records; throws ZoneBuildError where buildZone would. */
+/** The shape of a zone with these records; throws ZoneBuildError for records no zone can be built from. */
 export function zoneShape(origin: Name, records: readonly ResourceRecord[]): ZoneShape {
   const byKey = new Map<string, { record: number; name: Name; sets: { type: number; ttl: number; records: number[] }[] }>();
   records.forEach((rr, i) => {
@@ -246,7 +246,7 @@ export function zoneShape(origin: Name, records: readonly ResourceRecord[]): Zon
 }
 
 /**
- * The zone `buildZone(origin, records)` would build, for records numbered as in the shape's:
+ * The zone of `shape` at `origin`, for records numbered as in the shape's:
  * record i's owner is `ownerOf(i)` (asked for the first record of each owner and of each RRset)
  * and its rdata `rdataOf(i)`.
  */
@@ -256,7 +256,7 @@ export function buildShapedZone(origin: Name, shape: ZoneShape, ownerOf: (record
   const nodes = new Array<ZoneNode>(shape.owners.length + shape.empty.length);
   shape.owners.forEach((o, i) => {
     const name = names[i]!;
-    // Each RRset's owner is its first record's, as buildZone has it (the same name, maybe not the same case).
+    // Each RRset's owner is its first record's: the node's name, though maybe not in the same case.
     const rrsets = o.sets.map((s): RRset => Object.freeze({ owner: ownerOf(s.records[0]!), type: s.type, ttl: s.ttl, rdatas: rdatasOf(s.records.map(rdataOf)) }));
     nodes[i] = new Node(name, rrsets.length === 1 ? rrsets[0]! : Object.freeze(rrsets));
   });
