@@ -27,7 +27,7 @@ describe('query path', () => {
     answerFor(snapshot, srv, parsed);
   });
   bench('assemble (SRV + additionals + OPT)', () => {
-    assemble(srv, parsed, template, 1232, options.edns);
+    assemble(srv, parsed, template.bytes, template.at, 1232, options.edns);
   });
   bench('handleMessage, existing name', () => {
     handleMessage(snapshot, srv, 'udp', options, stats);

@@ -1,10 +1,10 @@
 // Bytes in, bytes out: the one place where a query's rcode is chosen. Never throws for any input.
 
 import { RRClass, RRType, Rcode } from '../dns/types.js';
-import type { Template } from '../wire/compile.js';
+import { recordRcode, type Template } from '../wire/compile.js';
 import { nameKeyOf, parseQuery, queryKey, type Query } from '../wire/query.js';
 import { assemble, emptyResponse, TCP_MAX, udpLimit, type EdnsIdentity } from '../wire/respond.js';
-import { answerFor, type Snapshot } from './snapshot.js';
+import { answerUncached, type Snapshot } from './snapshot.js';
 import { countQuery, type ServerStats, type Transport } from './stats.js';
 
 export type { Transport };
@@ -36,21 +36,27 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
   if (query.edns && query.edns.version > 0) return refuse(msg, query, Rcode.BADVERS, transport, options, stats);
   if (query.qclass !== RRClass.IN) {
     const chaos = query.qclass === RRClass.CH && (query.qtype === RRType.TXT || query.qtype === RRType.ANY) ? options.chaos.get(nameKeyOf(queryKey(msg, query))) : undefined;
-    return chaos ? respond(msg, query, chaos, transport, options, stats) : refuse(msg, query, Rcode.REFUSED, transport, options, stats);
+    return chaos ? respond(msg, query, chaos.bytes, chaos.at, transport, options, stats) : refuse(msg, query, Rcode.REFUSED, transport, options, stats);
   }
   // Zone transfers are not implemented: NOTIMP over UDP (where they cannot work anyway),
   // REFUSED over TCP, as a server that does not allow them answers.
   if (query.qtype === RRType.AXFR || query.qtype === RRType.IXFR) {
     return refuse(msg, query, transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED, transport, options, stats);
   }
-  return respond(msg, query, answerFor(snapshot, msg, query), transport, options, stats);
+  // A hit in the answer cache is read in place; only a miss makes a Template.
+  const answers = snapshot.answers;
+  const at = answers.find(msg, query);
+  if (at >= 0) return respond(msg, query, answers.bytes, at, transport, options, stats);
+  const compiled = answerUncached(snapshot, msg, query);
+  return respond(msg, query, compiled.bytes, compiled.at, transport, options, stats);
 }
 
-function respond(msg: Buffer, query: Query, template: Template, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer {
+/** The response from the compiled answer at `at` in `bytes` (wire/compile.ts). */
+function respond(msg: Buffer, query: Query, bytes: Buffer, at: number, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer {
   const limit = transport === 'udp' ? udpLimit(query.edns, options.edns.udpSize) : TCP_MAX;
-  const out = assemble(msg, query, template, limit, options.edns);
+  const out = assemble(msg, query, bytes, at, limit, options.edns);
   if (out[2]! & 0x02) stats.truncated++; // TC
-  countQuery(stats, transport, query.qtype, template.rcode);
+  countQuery(stats, transport, query.qtype, recordRcode(bytes, at));
   return out;
 }
 

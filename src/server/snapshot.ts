@@ -10,8 +10,9 @@ import { buildZone, type Zone } from '../dns/zone.js';
 import { lookup } from '../dns/lookup.js';
 import { RRType } from '../dns/types.js';
 import { compileNegatives, compileTemplate, REFUSED_TEMPLATE, type Template, type ZoneNegatives } from '../wire/compile.js';
-import { nameKeyOf, queryKey, sameKey, type Query } from '../wire/query.js';
+import { nameKeyOf, queryKey, type Query } from '../wire/query.js';
 import { MessageWriter } from '../wire/writer.js';
+import { AnswerCache } from './answer-cache.js';
 
 export interface ZoneInput {
   readonly origin: Name;
@@ -24,14 +25,18 @@ export interface Snapshot {
   readonly catalog: Catalog;
   /**
    * Answers at existing names, by query hash (Query.hash; each answer carries its query key,
-   * which a hit is checked against: Template.keyLength), compiled the first time they are asked
-   * for and kept in a bounded LRU: a reload of 100,000 domains need not compile millions of
-   * responses before it can swap, memory stays bounded however many names exist, and a query
-   * that hits costs one Map lookup by a small integer, with no string made.
+   * which a hit is checked against), compiled the first time they are asked for and kept in a
+   * bounded cache: a reload of 100,000 domains need not compile millions of responses before it
+   * can swap, memory stays bounded however many names exist, and a query that hits reads one
+   * table slot and one record, with no string or object made.
    */
-  readonly answers: LRUCache<number, Template>;
-  /** NXDOMAIN and NODATA per zone (by origin key): the same for every name, so never per name. */
-  readonly negatives: Map<string, ZoneNegatives>;
+  readonly answers: AnswerCache;
+  /**
+   * NXDOMAIN and NODATA per zone (by origin key): the same for every name, so never per name.
+   * Kept for at most as many zones as the answer cache holds answers, so that a flood of names
+   * that do not exist, spread over every zone served, stays within the configured bound too.
+   */
+  readonly negatives: LRUCache<string, ZoneNegatives>;
   readonly zoneCount: number;
   readonly recordCount: number;
 }
@@ -39,15 +44,18 @@ export interface Snapshot {
 // Compiling is synchronous, so one writer serves every snapshot.
 const writer = new MessageWriter();
 
-/** The template for a query (in `msg`). */
+/** The compiled answer for a query (in `msg`). */
 export function answerFor(snapshot: Snapshot, msg: Buffer, query: Query): Template {
-  // A hit is this one lookup and a check of the key's bytes; everything else is in answerUncached.
-  const cached = snapshot.answers.get(query.hash);
-  if (cached !== undefined && sameKey(cached.body, cached.keyLength, msg, query)) return cached;
-  return answerUncached(snapshot, queryKey(msg, query), query.qtype, query.hash);
+  const at = snapshot.answers.find(msg, query);
+  return at >= 0 ? { bytes: snapshot.answers.bytes, at } : answerUncached(snapshot, msg, query);
 }
 
-function answerUncached(snapshot: Snapshot, key: string, qtype: number, hash: number): Template {
+/**
+ * The answer for a query the answer cache does not hold (see AnswerCache.find, which the UDP
+ * and TCP paths call first, so that a hit makes no object).
+ */
+export function answerUncached(snapshot: Snapshot, msg: Buffer, query: Query): Template {
+  const key = queryKey(msg, query);
   const nameKey = nameKeyOf(key);
   // With nested zones served, a name belongs to the deepest zone that encloses it: findZone.
   const zone = findZone(snapshot.catalog, nameKey);
@@ -56,11 +64,9 @@ function answerUncached(snapshot: Snapshot, key: string, qtype: number, hash: nu
   if (!node) return negativesOf(snapshot, zone).nxdomain;
   // A type the name lacks, with no CNAME to follow: the zone's NODATA, not an entry per type,
   // so a flood of random types cannot churn the cache. ANY is compiled (RFC 8482: one RRset).
+  const qtype = query.qtype;
   if (qtype !== RRType.ANY && !node.rrsets.has(qtype) && !node.rrsets.has(RRType.CNAME)) return negativesOf(snapshot, zone).nodata;
-  const template = compileTemplate(writer, node.name, qtype, lookup(snapshot.catalog, node.name, qtype), key);
-  // Two keys with one hash (rare: 30 bits, seeded) take turns in the entry; both answer right.
-  snapshot.answers.set(hash, template);
-  return template;
+  return snapshot.answers.add(query.hash, compileTemplate(writer, node.name, qtype, lookup(snapshot.catalog, node.name, qtype), key));
 }
 
 function negativesOf(snapshot: Snapshot, zone: Zone): ZoneNegatives {
@@ -117,8 +123,8 @@ function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Genera
   }
   return Object.freeze({
     catalog: buildCatalog(zones),
-    answers: new LRUCache<number, Template>({ max: Math.max(1, cacheSize) }),
-    negatives: new Map<string, ZoneNegatives>(),
+    answers: new AnswerCache(cacheSize),
+    negatives: new LRUCache<string, ZoneNegatives>({ max: Math.max(1, cacheSize) }),
     zoneCount: zones.length,
     recordCount: zones.reduce((n, z) => n + z.recordCount, 0),
   });

@@ -7,41 +7,76 @@ import { RRClass, RRType, Rcode } from '../dns/types.js';
 import type { Zone } from '../dns/zone.js';
 import { MessageWriter } from './writer.js';
 
+/**
+ * A compiled answer: one record, in the layout below, at `at` in `bytes`. A template made here
+ * owns its bytes (at 0); the answer cache copies records into its ring, and a hit there is read
+ * in place, so answering from the cache touches one table slot and one record, and no object.
+ */
 export interface Template {
-  /**
-   * How many bytes of `body` are the query key (wire/query.ts, queryKey) of the one (name, type)
-   * this answers, which a cache hit by hash is checked against; 0 for a template shared by many
-   * (negative, CHAOS, REFUSED). In the body's own bytes, the check reads the memory the copy
-   * then reads; a key string of its own was one more cache miss per query, 2% of UDP
-   * throughput (A/B).
-   */
-  readonly keyLength: number;
-  readonly rcode: number;
-  readonly aa: boolean;
-  readonly ancount: number;
-  readonly nscount: number;
-  readonly arcount: number;
-  /**
-   * The key (keyLength bytes), then answer + authority + additional bytes, compiled for a
-   * message whose question (at offset 12) holds a name of the same length as the one asked:
-   * compression pointers aim into it, and the echoed question, whatever its letter case, keeps
-   * them valid.
-   */
-  readonly body: Buffer;
-  /** Bytes of answer + authority alone: what is left when additional records do not fit. */
-  readonly withoutAdditional: number;
+  readonly bytes: Buffer;
+  readonly at: number;
 }
 
-export const REFUSED_TEMPLATE: Template = Object.freeze({
-  keyLength: 0,
-  rcode: Rcode.REFUSED,
-  aa: false,
-  ancount: 0,
-  nscount: 0,
-  arcount: 0,
-  body: Buffer.alloc(0),
-  withoutAdditional: 0,
-});
+// Record layout (little-endian). The fields a hit reads first (sizes, counts, rcode, the key)
+// sit together in its first cache line.
+/** u32: the whole record's length: the answer cache's ring steps over records by it. */
+export const RECORD_SIZE = 0;
+/** i32: the query hash the answer cache keeps the record under (0 outside the cache). */
+export const RECORD_HASH = 4;
+/** u32: bytes of answer + authority + additional. */
+const BODY_LENGTH = 8;
+/** u32: bytes of answer + authority alone: what is left when additional records do not fit. */
+const WITHOUT_ADDITIONAL = 12;
+const ANCOUNT = 16;
+const NSCOUNT = 18;
+const ARCOUNT = 20;
+/**
+ * u16: bytes of the query key (wire/query.ts, queryKey) of the one (name, type) the record
+ * answers, which a cache hit by hash is checked against; 0 for an answer shared by many names
+ * (negative, CHAOS, REFUSED).
+ */
+const KEY_LENGTH = 22;
+/** u8: NOERROR, NXDOMAIN or REFUSED: never an extended rcode. */
+const RCODE = 24;
+/** u8: bit 0 is AA. */
+const FLAGS = 25;
+/** The key, then the body. */
+export const RECORD_KEY = 26;
+
+/**
+ * The body is compiled for a message whose question (at offset 12) holds a name of the same
+ * length as the one asked: compression pointers aim into it, and the echoed question, whatever
+ * its letter case, keeps them valid.
+ */
+export function answerRecord(rcode: number, aa: boolean, ancount: number, nscount: number, arcount: number, withoutAdditional: number, key: string, body: Uint8Array): Template {
+  const size = RECORD_KEY + key.length + body.length;
+  const bytes = Buffer.alloc(size);
+  bytes.writeUInt32LE(size, RECORD_SIZE);
+  bytes.writeUInt32LE(body.length, BODY_LENGTH);
+  bytes.writeUInt32LE(withoutAdditional, WITHOUT_ADDITIONAL);
+  bytes.writeUInt16LE(ancount, ANCOUNT);
+  bytes.writeUInt16LE(nscount, NSCOUNT);
+  bytes.writeUInt16LE(arcount, ARCOUNT);
+  bytes.writeUInt16LE(key.length, KEY_LENGTH);
+  bytes[RCODE] = rcode;
+  bytes[FLAGS] = aa ? 1 : 0;
+  bytes.write(key, RECORD_KEY, 'latin1');
+  bytes.set(body, RECORD_KEY + key.length);
+  return Object.freeze({ bytes, at: 0 });
+}
+
+/** The fields of the record at `at`, as assemble and the cache read them. */
+export const recordSize = (b: Buffer, at: number): number => b.readUInt32LE(at + RECORD_SIZE);
+export const recordBodyLength = (b: Buffer, at: number): number => b.readUInt32LE(at + BODY_LENGTH);
+export const recordWithoutAdditional = (b: Buffer, at: number): number => b.readUInt32LE(at + WITHOUT_ADDITIONAL);
+export const recordAncount = (b: Buffer, at: number): number => b.readUInt16LE(at + ANCOUNT);
+export const recordNscount = (b: Buffer, at: number): number => b.readUInt16LE(at + NSCOUNT);
+export const recordArcount = (b: Buffer, at: number): number => b.readUInt16LE(at + ARCOUNT);
+export const recordKeyLength = (b: Buffer, at: number): number => b.readUInt16LE(at + KEY_LENGTH);
+export const recordRcode = (b: Buffer, at: number): number => b[at + RCODE]!;
+export const recordAa = (b: Buffer, at: number): boolean => (b[at + FLAGS]! & 1) === 1;
+
+export const REFUSED_TEMPLATE: Template = answerRecord(Rcode.REFUSED, false, 0, 0, 0, 0, '', new Uint8Array(0));
 
 const HEADER = 12;
 
@@ -60,16 +95,7 @@ export function compileTemplate(w: MessageWriter, qname: Name, qtype: number, re
   if (result.kind !== 'answer') nscount += w.rrset(result.authority);
   const withoutAdditional = w.pos - start;
   if (result.kind === 'answer') for (const rrset of result.additional) arcount += w.rrset(rrset);
-  return Object.freeze({
-    keyLength: key.length,
-    rcode: result.kind === 'nxdomain' ? Rcode.NXDOMAIN : Rcode.NOERROR,
-    aa: true,
-    ancount,
-    nscount,
-    arcount,
-    body: Buffer.concat([Buffer.from(key, 'latin1'), w.buf.subarray(start, w.pos)]),
-    withoutAdditional,
-  });
+  return answerRecord(result.kind === 'nxdomain' ? Rcode.NXDOMAIN : Rcode.NOERROR, true, ancount, nscount, arcount, withoutAdditional, key, w.buf.subarray(start, w.pos));
 }
 
 /** The two negative answers of a zone that are the same for every name in it. */
@@ -89,10 +115,11 @@ export interface ZoneNegatives {
 export function compileNegatives(w: MessageWriter, zone: Zone): ZoneNegatives {
   w.reset(false);
   const nscount = w.rrset(zone.negativeSoa);
-  const body = Buffer.from(w.buf.subarray(0, w.pos));
+  const body = w.buf.subarray(0, w.pos);
+  const negative = (rcode: number): Template => answerRecord(rcode, true, 0, nscount, 0, body.length, '', body);
+  const negatives = Object.freeze({ nxdomain: negative(Rcode.NXDOMAIN), nodata: negative(Rcode.NOERROR) });
   w.reset();
-  const negative = (rcode: number): Template => Object.freeze({ keyLength: 0, rcode, aa: true, ancount: 0, nscount, arcount: 0, body, withoutAdditional: body.length });
-  return Object.freeze({ nxdomain: negative(Rcode.NXDOMAIN), nodata: negative(Rcode.NOERROR) });
+  return negatives;
 }
 
 /**
@@ -109,6 +136,6 @@ export function compileChaosTemplate(w: MessageWriter, qname: Name, text: string
   const bytes = Buffer.from(text, 'utf8');
   for (let i = 0; i < bytes.length || i === 0; i += 255) strings.push(bytes.subarray(i, i + 255));
   const ancount = w.rrset({ owner: qname, type: RRType.TXT, ttl: 0, rdatas: [{ kind: 'TXT', strings }] }, RRClass.CH);
-  const body = Buffer.from(w.buf.subarray(start, w.pos));
-  return Object.freeze({ keyLength: 0, rcode: Rcode.NOERROR, aa: true, ancount, nscount: 0, arcount: 0, body, withoutAdditional: body.length });
+  const body = w.buf.subarray(start, w.pos);
+  return answerRecord(Rcode.NOERROR, true, ancount, 0, 0, body.length, '', body);
 }

@@ -148,14 +148,15 @@ export function queryKey(msg: Buffer, query: Query): string {
 }
 
 /**
- * Whether the first `length` bytes of `key` are the query key (see queryKey) of the query in
- * `msg`: the check on a cache hit by hash.
+ * Whether the `length` bytes of `bytes` at `at` are the query key (see queryKey) of the query
+ * in `msg`: the check on a cache hit by hash.
  */
-export function sameKey(key: Uint8Array, length: number, msg: Buffer, query: Query): boolean {
+export function sameKey(bytes: Uint8Array, at: number, length: number, msg: Buffer, query: Query): boolean {
   const nameEnd = query.questionEnd - 4;
   if (length !== nameEnd + 2 - HEADER) return false;
-  for (let i = HEADER; i < nameEnd; i++) if (key[i - HEADER] !== lower(msg[i]!)) return false;
-  return key[nameEnd - HEADER] === msg[nameEnd] && key[nameEnd + 1 - HEADER] === msg[nameEnd + 1];
+  const offset = at - HEADER; // msg[i] pairs with bytes[i + offset]
+  for (let i = HEADER; i < nameEnd; i++) if (bytes[i + offset] !== lower(msg[i]!)) return false;
+  return bytes[nameEnd + offset] === msg[nameEnd] && bytes[nameEnd + 1 + offset] === msg[nameEnd + 1];
 }
 
 /** The lowercased wire qname (as latin1) of a query key: the key without its QTYPE. */

@@ -1,7 +1,7 @@
 // Response assembly: header + the question as sent + a template body + OPT, cut to size.
 
 import type { Edns, Query } from './query.js';
-import type { Template } from './compile.js';
+import { RECORD_KEY, recordAa, recordAncount, recordArcount, recordBodyLength, recordKeyLength, recordNscount, recordRcode, recordWithoutAdditional } from './compile.js';
 
 const HEADER = 12;
 const OPT_SIZE = 11;
@@ -63,23 +63,26 @@ function writeOpt(out: Buffer, at: number, us: EdnsIdentity, rcode: number, edns
 }
 
 /**
- * The response to `query` (whose bytes are `msg`) from `template`, within `limit` bytes. If the
- * whole body does not fit, additional records are left out without TC (RFC 2181 §9); if the
- * answer and authority do not fit either, TC is set and only header, question and OPT go.
+ * The response to `query` (whose bytes are `msg`) from the compiled answer at `at` in `bytes`
+ * (wire/compile.ts), within `limit` bytes. If the whole body does not fit, additional records
+ * are left out without TC (RFC 2181 §9); if the answer and authority do not fit either, TC is
+ * set and only header, question and OPT go.
  */
-export function assemble(msg: Buffer, query: Query, template: Template, limit: number, us: EdnsIdentity): Buffer {
+export function assemble(msg: Buffer, query: Query, bytes: Buffer, at: number, limit: number, us: EdnsIdentity): Buffer {
   const qlen = query.questionEnd - HEADER;
   const opt = optSize(query.edns, us);
   const fixed = HEADER + qlen + opt;
-  const bodyStart = template.keyLength; // the body's bytes begin after the query key's
-  let bodyLen = template.body.length - bodyStart;
-  let arcount = template.arcount;
-  let ancount = template.ancount;
-  let nscount = template.nscount;
+  const bodyAt = at + RECORD_KEY + recordKeyLength(bytes, at); // the body's bytes begin after the query key's
+  const rcode = recordRcode(bytes, at);
+  let bodyLen = recordBodyLength(bytes, at);
+  let arcount = recordArcount(bytes, at);
+  let ancount = recordAncount(bytes, at);
+  let nscount = recordNscount(bytes, at);
   let truncated = false;
   if (fixed + bodyLen > limit) {
-    if (fixed + template.withoutAdditional <= limit) {
-      bodyLen = template.withoutAdditional;
+    const withoutAdditional = recordWithoutAdditional(bytes, at);
+    if (fixed + withoutAdditional <= limit) {
+      bodyLen = withoutAdditional;
       arcount = 0;
     } else {
       bodyLen = 0;
@@ -88,10 +91,10 @@ export function assemble(msg: Buffer, query: Query, template: Template, limit: n
     }
   }
   const out = Buffer.allocUnsafe(fixed + bodyLen);
-  writeHeader(out, query.id, 0, template.aa, truncated, query.rd, template.rcode, [1, ancount, nscount, arcount + (opt ? 1 : 0)]);
+  writeHeader(out, query.id, 0, recordAa(bytes, at), truncated, query.rd, rcode, [1, ancount, nscount, arcount + (opt ? 1 : 0)]);
   msg.copy(out, HEADER, HEADER, query.questionEnd);
-  if (bodyLen) template.body.copy(out, HEADER + qlen, bodyStart, bodyStart + bodyLen);
-  if (query.edns) writeOpt(out, HEADER + qlen + bodyLen, us, template.rcode, query.edns);
+  if (bodyLen) bytes.copy(out, HEADER + qlen, bodyAt, bodyAt + bodyLen);
+  if (query.edns) writeOpt(out, HEADER + qlen + bodyLen, us, rcode, query.edns);
   return out;
 }
 

@@ -5,7 +5,7 @@ import { handlerOptions } from '../../src/server/identity.js';
 import { answerFor } from '../../src/server/snapshot.js';
 import { newStats } from '../../src/server/stats.js';
 import { parseQuery, queryKey } from '../../src/wire/query.js';
-import type { Template } from '../../src/wire/compile.js';
+import { RECORD_KEY, recordKeyLength, type Template } from '../../src/wire/compile.js';
 import { assemble } from '../../src/wire/respond.js';
 import { buildQuery, normalize } from '../support/query.js';
 import { EXAMPLE_ZONE, snapshotFromText } from '../support/zonetext.js';
@@ -23,6 +23,21 @@ describe('random-subdomain flood', () => {
     }
     expect(snapshot.answers.size).toBe(0);
     expect(snapshot.negatives.size).toBe(1);
+  });
+});
+
+describe('random-subdomain flood over many zones', () => {
+  it('keeps negative answers for at most cache.size zones, and still answers each zone with its own SOA', () => {
+    const zones = Object.fromEntries(['a', 'b', 'c', 'd'].map((z) => [`${z}.test.`, `@ 3600 SOA ns1 hostmaster ${z === 'a' ? 1 : 2} 7200 3600 1209600 300\n@ NS ns1\nns1 A 192.0.2.1`]));
+    const snapshot = snapshotFromText(zones, 2);
+    for (let round = 0; round < 3; round++) {
+      for (const z of ['a', 'b', 'c', 'd']) {
+        const n = normalize(handleMessage(snapshot, buildQuery({ id: 1, qname: `zz${round}.${z}.test`, qtype: 1 }), 'udp', options, newStats())!);
+        expect(n.rcodeName).toBe('NXDOMAIN');
+        expect(n.authority).toEqual([`${z}.test. 300 IN SOA ns1.${z}.test. hostmaster.${z}.test. ${z === 'a' ? 1 : 2} 7200 3600 1209600 300`]);
+      }
+    }
+    expect(snapshot.negatives.size).toBe(2);
   });
 });
 
@@ -83,7 +98,7 @@ describe('the answer cache, keyed by query hash', () => {
     expect(ask(snapshot, 'www.example.com', 65).answer).toEqual(['www.example.com. 3600 IN TYPE65 \\# 3 000100']);
   });
 
-  it('checks a hit against the name and type asked, so two queries with one hash both get their own answer', () => {
+  it('checks a hit against the name and type asked, so two queries with one hash are both cached, each with its own answer', () => {
     const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE }, 50);
     const a = buildQuery({ id: 1, qname: 'mail.example.com', qtype: 1 });
     const b = buildQuery({ id: 2, qname: 'ns1.example.com', qtype: 1 });
@@ -91,11 +106,13 @@ describe('the answer cache, keyed by query hash', () => {
     const pb = parseQuery(b);
     if (pa.kind !== 'query' || pb.kind !== 'query') throw new Error('did not parse');
     const collided = { ...pb, hash: pa.hash }; // as if the two names hashed alike
-    const keyOf = (t: Template) => t.body.toString('latin1', 0, t.keyLength);
+    const keyOf = (t: Template) => t.bytes.toString('latin1', t.at + RECORD_KEY, t.at + RECORD_KEY + recordKeyLength(t.bytes, t.at));
     expect(keyOf(answerFor(snapshot, a, pa))).toBe(queryKey(a, pa));
     expect(keyOf(answerFor(snapshot, b, collided))).toBe(queryKey(b, pb));
     expect(keyOf(answerFor(snapshot, a, pa))).toBe(queryKey(a, pa));
-    expect(snapshot.answers.size).toBe(1);
-    expect(normalize(assemble(b, collided, answerFor(snapshot, b, collided), 1232, options.edns)).answer).toEqual(['ns1.example.com. 3600 IN A 192.0.2.53']);
+    expect(snapshot.answers.size).toBe(2);
+    const t = answerFor(snapshot, b, collided);
+    expect(normalize(assemble(b, collided, t.bytes, t.at, 1232, options.edns)).answer).toEqual(['ns1.example.com. 3600 IN A 192.0.2.53']);
+    expect(snapshot.answers.size).toBe(2); // found, not compiled again
   });
 });
