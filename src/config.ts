@@ -78,7 +78,7 @@ const schema = {
   },
   cache: {
     size: {
-      doc: 'Answers (name and type) whose compiled bytes are kept, oldest evicted first, in at most 256 bytes each on average; also the zones whose negative answers are kept. Bounds memory however many names are served',
+      doc: 'Answers (name and type) whose compiled bytes are kept, oldest evicted first, in at most 256 bytes each on average; a quarter as many negative answers are kept apart. Bounds memory however many names are served',
       format: integerIn(1, 10_000_000),
       default: 100_000,
       env: 'DISCODNS_CACHE_SIZE',

@@ -61,11 +61,15 @@ export function answerUncached(snapshot: Snapshot, msg: Buffer, query: Query): T
   const zone = findZone(snapshot.catalog, nameKey);
   if (!zone) return REFUSED_TEMPLATE;
   const node = zone.nodes.get(nameKey);
-  if (!node) return negativesOf(snapshot, zone).nxdomain;
-  // A type the name lacks, with no CNAME to follow: the zone's NODATA, not an entry per type,
-  // so a flood of random types cannot churn the cache. ANY is compiled (RFC 8482: one RRset).
+  // Negative answers are one pair per zone, copied per query key into the cache's lane for
+  // them, so that a name asked again finds its answer without this search.
+  if (!node) return snapshot.answers.addNegative(query.hash, negativesOf(snapshot, zone).nxdomain, key);
+  // A type the name lacks, with no CNAME to follow: the zone's NODATA, in the negative lane,
+  // so a flood of random types cannot churn the answers. ANY is compiled (RFC 8482: one RRset).
   const qtype = query.qtype;
-  if (qtype !== RRType.ANY && !node.rrsets.has(qtype) && !node.rrsets.has(RRType.CNAME)) return negativesOf(snapshot, zone).nodata;
+  if (qtype !== RRType.ANY && !node.rrsets.has(qtype) && !node.rrsets.has(RRType.CNAME)) {
+    return snapshot.answers.addNegative(query.hash, negativesOf(snapshot, zone).nodata, key);
+  }
   return snapshot.answers.add(query.hash, compileTemplate(writer, node.name, qtype, lookup(snapshot.catalog, node.name, qtype), key));
 }
 

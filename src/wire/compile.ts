@@ -76,6 +76,24 @@ export const recordKeyLength = (b: Buffer, at: number): number => b.readUInt16LE
 export const recordRcode = (b: Buffer, at: number): number => b[at + RCODE]!;
 export const recordAa = (b: Buffer, at: number): boolean => (b[at + FLAGS]! & 1) === 1;
 
+/** Bytes of the copy of `shared` (an answer with no key, such as a zone's NXDOMAIN) carrying `key`. */
+export function sizeWithKey(shared: Template, key: string): number {
+  return recordSize(shared.bytes, shared.at) - recordKeyLength(shared.bytes, shared.at) + key.length;
+}
+
+/**
+ * Writes at `at` in `target` a copy of `shared` carrying `key` (sizeWithKey bytes), so that one
+ * query key can find it in the answer cache and be checked against it.
+ */
+export function copyWithKey(shared: Template, key: string, target: Buffer, at: number): void {
+  const { bytes, at: from } = shared;
+  bytes.copy(target, at, from, from + RECORD_KEY);
+  target.writeUInt32LE(sizeWithKey(shared, key), at + RECORD_SIZE);
+  target.writeUInt16LE(key.length, at + KEY_LENGTH);
+  target.write(key, at + RECORD_KEY, 'latin1');
+  bytes.copy(target, at + RECORD_KEY + key.length, from + RECORD_KEY + recordKeyLength(bytes, from), from + recordSize(bytes, from));
+}
+
 export const REFUSED_TEMPLATE: Template = answerRecord(Rcode.REFUSED, false, 0, 0, 0, 0, '', new Uint8Array(0));
 
 const HEADER = 12;

@@ -1,7 +1,7 @@
 // The answer cache's ring and table: whatever is found is what was cached for that key, eviction
 // is oldest first under both bounds, and keys sharing a hash stay apart.
 import { describe, expect, it } from 'vitest';
-import { AnswerCache, RING_BYTES_PER_ANSWER } from '../../src/server/answer-cache.js';
+import { AnswerCache, BYTES_PER_ANSWER, laneBytes, negativeLimit } from '../../src/server/answer-cache.js';
 import { answerRecord, RECORD_KEY, recordSize, type Template } from '../../src/wire/compile.js';
 import { parseQuery, queryKey, type Query } from '../../src/wire/query.js';
 import { buildQuery } from '../support/query.js';
@@ -9,7 +9,10 @@ import { buildQuery } from '../support/query.js';
 interface Asked {
   readonly msg: Buffer;
   readonly query: Query;
-  readonly template: Template;
+  /** The answer as the cache should hold it: with the query key. */
+  readonly stored: Template;
+  /** The same answer without a key, as a zone's shared negative answer is. */
+  readonly shared: Template;
 }
 
 /** A query for n<i>.example.com and a record of `bodyLength` bytes keyed by it, hash forced to `hash`. */
@@ -19,13 +22,48 @@ function asked(i: number, hash: number, bodyLength: number): Asked {
   if (parsed.kind !== 'query') throw new Error('did not parse');
   const query = { ...parsed, hash };
   const body = Buffer.alloc(bodyLength, i & 0xff);
-  return { msg, query, template: answerRecord(0, true, 1, 0, 0, bodyLength, queryKey(msg, query), body) };
+  return {
+    msg,
+    query,
+    stored: answerRecord(0, true, 1, 0, 0, bodyLength, queryKey(msg, query), body),
+    shared: answerRecord(0, true, 1, 0, 0, bodyLength, '', body),
+  };
 }
 
 const bytesOf = (bytes: Buffer, at: number): Buffer => bytes.subarray(at + 4 + 4, at + recordSize(bytes, at)); // past size and hash
 const sameRecord = (cache: AnswerCache, at: number, t: Template): boolean => bytesOf(cache.bytes, at).equals(bytesOf(t.bytes, t.at));
 
-/** Random adds against a model: the answers found are exactly the newest ones that fit both bounds. */
+/** What one lane should hold: the newest of what was added to it that fit its two bounds. */
+interface LaneModel {
+  readonly cached: Asked[]; // in the order added
+  readonly maxAnswers: number;
+  readonly bytes: number;
+}
+
+function checkLane(cache: AnswerCache, lane: LaneModel, count: number, maxRecord: number): void {
+  const { cached } = lane;
+  let present = 0;
+  for (let k = cached.length - 1; k >= 0; k--) {
+    const at = cache.find(cached[k]!.msg, cached[k]!.query);
+    if (at < 0) break;
+    expect(sameRecord(cache, at, cached[k]!.stored)).toBe(true);
+    present++;
+  }
+  // Oldest first: nothing older than the first one missing is still found.
+  for (let k = cached.length - 1 - present; k >= 0; k--) expect(cache.find(cached[k]!.msg, cached[k]!.query)).toBe(-1);
+  expect(count).toBe(present);
+  expect(present).toBeLessThanOrEqual(lane.maxAnswers);
+  const bytes = cached.slice(cached.length - present).reduce((n, x) => n + recordSize(x.stored.bytes, 0), 0);
+  expect(bytes).toBeLessThanOrEqual(lane.bytes);
+  // And it keeps as many as it fits: once the lane has had to evict, what is free is at most
+  // the gap an eviction left (under one record) and the end the last wrap skipped (under one).
+  if (present < cached.length && present < lane.maxAnswers) expect(bytes).toBeGreaterThan(lane.bytes - 2 * maxRecord);
+}
+
+/**
+ * Random adds to both lanes against a model: in each lane, the answers found are exactly the
+ * newest ones that fit its bounds, whatever the other lane does.
+ */
 function checkAgainstModel(seed: number, maxAnswers: number, maxBody: number, hashes: number, adds: number): void {
   let state = seed;
   const random = (n: number): number => {
@@ -33,37 +71,27 @@ function checkAgainstModel(seed: number, maxAnswers: number, maxBody: number, ha
     return state % n;
   };
   const cache = new AnswerCache(maxAnswers);
-  const ring = cache.bytes.length;
-  const cached: Asked[] = []; // in the order added
+  const answers: LaneModel = { cached: [], maxAnswers, bytes: laneBytes(maxAnswers) };
+  const negatives: LaneModel = { cached: [], maxAnswers: negativeLimit(maxAnswers), bytes: laneBytes(negativeLimit(maxAnswers)) };
+  const maxRecord = RECORD_KEY + 32 + maxBody;
   for (let i = 0; i < adds; i++) {
     // Hashes at both ends of the table, so that probe chains also run past its last slot.
     const h = random(hashes);
     const a = asked(i, random(2) ? h : 0x3fffffff - h, random(maxBody));
     expect(cache.find(a.msg, a.query)).toBe(-1); // a new key is never found
-    const copy = cache.add(a.query.hash, a.template);
-    if (copy === a.template) {
-      expect(recordSize(a.template.bytes, 0)).toBeGreaterThan(ring / 4);
+    const negative = random(2) === 0;
+    const lane = negative ? negatives : answers;
+    const addNegative = (): Template => cache.addNegative(a.query.hash, a.shared, queryKey(a.msg, a.query));
+    let copy = negative ? addNegative() : cache.add(a.query.hash, a.stored);
+    // A negative answer is cached at its second ask (or the first, if its hash was asked before).
+    if (copy === a.shared) copy = addNegative();
+    if (copy === a.stored || copy === a.shared) {
+      expect(recordSize(a.stored.bytes, 0)).toBeGreaterThan(lane.bytes / 4);
       continue;
     }
-    cached.push(a);
-    // The newest answers that fit: at most maxAnswers of them, and they fit in the ring.
-    let present = 0;
-    for (let k = cached.length - 1; k >= 0; k--) {
-      const at = cache.find(cached[k]!.msg, cached[k]!.query);
-      if (at < 0) break;
-      expect(sameRecord(cache, at, cached[k]!.template)).toBe(true);
-      present++;
-    }
-    // Oldest first: nothing older than the first one missing is still found.
-    for (let k = cached.length - 1 - present; k >= 0; k--) expect(cache.find(cached[k]!.msg, cached[k]!.query)).toBe(-1);
-    expect(cache.size).toBe(present);
-    expect(present).toBeLessThanOrEqual(maxAnswers);
-    const newest = cached.slice(cached.length - present);
-    const bytes = newest.reduce((n, x) => n + recordSize(x.template.bytes, 0), 0);
-    expect(bytes).toBeLessThanOrEqual(ring);
-    // And it keeps as many as it fits: once the ring has had to evict, what is free is at most
-    // the gap an eviction left (under one record) and the end the last wrap skipped (under one).
-    if (present < cached.length && present < maxAnswers) expect(bytes).toBeGreaterThan(ring - 2 * (RECORD_KEY + 32 + maxBody));
+    lane.cached.push(a);
+    checkLane(cache, answers, cache.size, maxRecord);
+    checkLane(cache, negatives, cache.negativeSize, maxRecord);
   }
 }
 
@@ -72,7 +100,7 @@ describe('answer cache', () => {
     const cache = new AnswerCache(10);
     const a = asked(1, 5, 100);
     const b = asked(2, 6, 100);
-    const copy = cache.add(a.query.hash, a.template);
+    const copy = cache.add(a.query.hash, a.stored);
     expect(copy.bytes).toBe(cache.bytes);
     expect(cache.find(a.msg, a.query)).toBe(copy.at);
     expect(cache.find(b.msg, b.query)).toBe(-1);
@@ -83,30 +111,66 @@ describe('answer cache', () => {
     const cache = new AnswerCache(10);
     const a = asked(1, 7, 10);
     const b = asked(2, 7, 20);
-    cache.add(7, a.template);
-    cache.add(7, b.template);
-    expect(sameRecord(cache, cache.find(a.msg, a.query), a.template)).toBe(true);
-    expect(sameRecord(cache, cache.find(b.msg, b.query), b.template)).toBe(true);
+    cache.add(7, a.stored);
+    cache.add(7, b.stored);
+    expect(sameRecord(cache, cache.find(a.msg, a.query), a.stored)).toBe(true);
+    expect(sameRecord(cache, cache.find(b.msg, b.query), b.stored)).toBe(true);
     expect(cache.size).toBe(2);
   });
 
   it('evicts the oldest answer when full by count', () => {
     const cache = new AnswerCache(3);
     const all = [0, 1, 2, 3].map((i) => asked(i, i, 10));
-    for (const a of all) cache.add(a.query.hash, a.template);
+    for (const a of all) cache.add(a.query.hash, a.stored);
     expect(all.map((a) => cache.find(a.msg, a.query) >= 0)).toEqual([false, true, true, true]);
   });
 
-  it('does not cache an answer larger than a quarter of the ring', () => {
+  it('does not cache an answer larger than a quarter of its lane', () => {
     const cache = new AnswerCache(1);
-    const big = asked(1, 1, cache.bytes.length / 4);
-    expect(cache.add(1, big.template)).toBe(big.template);
+    const big = asked(1, 1, laneBytes(1) / 4);
+    expect(cache.add(1, big.stored)).toBe(big.stored);
     expect(cache.size).toBe(0);
   });
 
-  it('sizes the ring by the answers it may hold', () => {
-    expect(new AnswerCache(100_000).bytes.length).toBe(100_000 * RING_BYTES_PER_ANSWER);
-    expect(new AnswerCache(1).bytes.length).toBe(256 * 1024);
+  it('writes nothing to the negative lane for names asked once each', () => {
+    const cache = new AnswerCache(8);
+    for (let i = 0; i < 3000; i++) {
+      const n = asked(i, i, 60);
+      expect(cache.addNegative(n.query.hash, n.shared, queryKey(n.msg, n.query))).toBe(n.shared);
+    }
+    expect(cache.negativeSize).toBe(0);
+  });
+
+  it('sizes each lane by the answers it may hold', () => {
+    expect(laneBytes(100_000)).toBe(100_000 * BYTES_PER_ANSWER);
+    expect(new AnswerCache(100_000).bytes.length).toBe(laneBytes(100_000) + laneBytes(25_000));
+    expect(new AnswerCache(1).bytes.length).toBe(2 * 64 * 1024);
+  });
+
+  it('copies a shared negative answer with the query key at its second ask, found by that key only', () => {
+    const cache = new AnswerCache(10);
+    const a = asked(1, 5, 40);
+    const b = asked(2, 5, 40);
+    expect(cache.addNegative(5, a.shared, queryKey(a.msg, a.query))).toBe(a.shared);
+    expect(cache.find(a.msg, a.query)).toBe(-1);
+    const copy = cache.addNegative(5, a.shared, queryKey(a.msg, a.query));
+    expect(cache.find(a.msg, a.query)).toBe(copy.at);
+    expect(sameRecord(cache, copy.at, a.stored)).toBe(true);
+    expect(cache.find(b.msg, b.query)).toBe(-1);
+    expect([cache.size, cache.negativeSize]).toEqual([0, 1]);
+  });
+
+  it('keeps answers while negative answers turn over their own lane', () => {
+    const cache = new AnswerCache(8);
+    const kept = [0, 1, 2].map((i) => asked(i, i, 300));
+    for (const a of kept) cache.add(a.query.hash, a.stored);
+    for (let i = 3; i < 3000; i++) {
+      const n = asked(i, i, 60);
+      cache.addNegative(n.query.hash, n.shared, queryKey(n.msg, n.query));
+      cache.addNegative(n.query.hash, n.shared, queryKey(n.msg, n.query));
+    }
+    expect(kept.every((a) => cache.find(a.msg, a.query) >= 0)).toBe(true);
+    expect([cache.size, cache.negativeSize]).toEqual([3, negativeLimit(8)]);
   });
 
   // The two bounds, the wrap, and removal from the table (linear probing: later probes shift

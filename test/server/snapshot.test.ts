@@ -4,7 +4,8 @@ import { handleMessage } from '../../src/server/handler.js';
 import { handlerOptions } from '../../src/server/identity.js';
 import { answerFor } from '../../src/server/snapshot.js';
 import { newStats } from '../../src/server/stats.js';
-import { parseQuery, queryKey } from '../../src/wire/query.js';
+import { parseQuery, queryKey, type Query } from '../../src/wire/query.js';
+import { negativeLimit } from '../../src/server/answer-cache.js';
 import { RECORD_KEY, recordKeyLength, type Template } from '../../src/wire/compile.js';
 import { assemble } from '../../src/wire/respond.js';
 import { buildQuery, normalize } from '../support/query.js';
@@ -13,16 +14,33 @@ import { EXAMPLE_ZONE, snapshotFromText } from '../support/zonetext.js';
 const options = handlerOptions({ udpSize: 1232, nsid: '', id: '', version: '' });
 
 describe('random-subdomain flood', () => {
-  it('answers NXDOMAIN for every random name without caching anything per name', () => {
+  it('answers NXDOMAIN for every random name without caching any name asked once, and answers stay', () => {
     const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE }, 50);
+    const mail = buildQuery({ id: 1, qname: 'mail.example.com', qtype: 1 });
+    handleMessage(snapshot, mail, 'udp', options, newStats());
     for (let i = 0; i < 2000; i++) {
-      const qname = `zz-${Math.random().toString(36).slice(2, 2 + (i % 9) + 1)}.example.com`; // zz-: never an existing name
+      const qname = `zz-${i}-${Math.random().toString(36).slice(2, 2 + (i % 9) + 1)}.example.com`; // zz-: never an existing name
       const n = normalize(handleMessage(snapshot, buildQuery({ id: i, qname, qtype: 1 }), 'udp', options, newStats())!);
       expect(n.rcodeName).toBe('NXDOMAIN');
       expect(n.authority).toEqual(['example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 2026112401 7200 3600 1209600 300']);
     }
-    expect(snapshot.answers.size).toBe(0);
+    expect(snapshot.answers.size).toBe(1);
+    expect(snapshot.answers.negativeSize).toBe(0);
+    expect(snapshot.answers.find(mail, parseQuery(mail) as Query)).toBeGreaterThanOrEqual(0);
     expect(snapshot.negatives.size).toBe(1);
+  });
+
+  it('answers a nonexistent name asked again from the negative lane, in the letter case asked', () => {
+    const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE }, 50);
+    const ask = (qname: string) => normalize(handleMessage(snapshot, buildQuery({ id: 1, qname, qtype: 1 }), 'udp', options, newStats())!);
+    const first = ask('nope.example.com');
+    expect(snapshot.answers.negativeSize).toBe(0); // asked once: not cached
+    ask('nope.example.com');
+    expect(snapshot.answers.negativeSize).toBe(1); // asked twice: cached
+    const again = ask('NoPe.Example.COM');
+    expect(again).toEqual({ ...first, question: again.question });
+    expect(again.question).toEqual(['NoPe.Example.COM. IN A']);
+    expect(snapshot.answers.negativeSize).toBe(1); // found, not added again
   });
 });
 
@@ -56,15 +74,17 @@ describe('existing names', () => {
 });
 
 describe('random-type flood', () => {
-  it('answers NODATA for types an existing name lacks without caching anything per type', () => {
+  it('answers NODATA for types an existing name lacks, caching per type only in the negative lane', () => {
     const snapshot = snapshotFromText({ 'example.com.': EXAMPLE_ZONE }, 50);
-    for (let qtype = 256; qtype < 1256; qtype++) { // past AXFR and IXFR, which get NOTIMP
+    for (let i = 0; i < 2000; i++) { // each type twice, so that each is cached
+      const qtype = 256 + (i >> 1); // past AXFR and IXFR, which get NOTIMP
       const n = normalize(handleMessage(snapshot, buildQuery({ id: qtype, qname: 'mail.example.com', qtype }), 'udp', options, newStats())!);
       expect(n.rcodeName).toBe('NOERROR');
       expect(n.answer).toEqual([]);
       expect(n.authority).toEqual(['example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 2026112401 7200 3600 1209600 300']);
     }
     expect(snapshot.answers.size).toBe(0);
+    expect(snapshot.answers.negativeSize).toBe(negativeLimit(50));
   });
 
   it('still follows a CNAME for any type, caching one answer per type asked', () => {
