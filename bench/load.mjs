@@ -258,8 +258,10 @@ try {
     const fs = Math.min(Number(values['flood-seconds']), 120);
     for (const s of servers.filter((x) => !x.udpOnly)) {
       const rssStart = rss(s.pid);
+      const cpu0 = cpuSeconds(s.pid);
       const r = dnsperf(s.port, floodFile, false, fs);
-      flood.push({ server: s.name, qps: r.qps, lost: r.lost, rssStartMb: rssStart, rssEndMb: rss(s.pid), seconds: fs });
+      const cpuUsPerQuery = ((cpuSeconds(s.pid) - cpu0) * 1e6) / r.completed;
+      flood.push({ server: s.name, qps: r.qps, lost: r.lost, cpuUsPerQuery, rssStartMb: rssStart, rssEndMb: rss(s.pid), seconds: fs });
     }
   }
   for (const transport of values.tcp ? ['udp', 'tcp'] : ['udp']) {
@@ -318,9 +320,17 @@ if (udp('discodns') && udp('node:dgram ceiling')) {
   console.log(`\nUDP, discodns / node:dgram ceiling: ${ceilingRatio.toFixed(2)} (median of rounds: ${perRound.map((x) => x.toFixed(2)).join(', ')})`);
 }
 if (flood.length) {
+  // One run of flood-seconds per server, not rounds: its queries/s moves with the host as much
+  // as a single mix round does. CPU per query, against the mix's, moves much less.
   console.log('\nrandom-subdomain flood (every name new and nonexistent)');
-  console.log('server               queries/s   lost  RSS start MB  RSS end MB');
-  for (const f of flood) console.log(`${f.server.padEnd(20)} ${f.qps.toFixed(0).padStart(10)} ${String(f.lost).padStart(6)} ${String(f.rssStartMb).padStart(13)} ${String(f.rssEndMb).padStart(11)}`);
+  console.log('server               queries/s   lost  CPU us/q  vs mix q/s  vs mix CPU  RSS start MB  RSS end MB');
+  for (const f of flood) {
+    const mix = udp(f.server);
+    f.qpsVsMix = mix ? f.qps / mix.qps : undefined;
+    f.cpuVsMix = mix ? mix.cpuUsPerQuery / f.cpuUsPerQuery : undefined;
+    const ratio = (x) => (x === undefined ? '-' : x.toFixed(2));
+    console.log(`${f.server.padEnd(20)} ${f.qps.toFixed(0).padStart(10)} ${String(f.lost).padStart(6)} ${f.cpuUsPerQuery.toFixed(1).padStart(9)} ${ratio(f.qpsVsMix).padStart(11)} ${ratio(f.cpuVsMix).padStart(11)} ${String(f.rssStartMb).padStart(13)} ${String(f.rssEndMb).padStart(11)}`);
+  }
 }
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
