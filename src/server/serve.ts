@@ -43,7 +43,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let metrics: http.Server | undefined;
   if (config.metrics.enabled) {
     try {
-      metrics = await serveMetrics(config.metrics.listen, buildRegistry(stats, holder, reloads), log);
+      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads), log);
     } catch (e) {
       await listeners.close();
       const [address, port] = [config.metrics.listen.replace(/:[0-9]+$/, ''), Number(/:([0-9]+)$/.exec(config.metrics.listen)?.[1])];
