@@ -24,11 +24,12 @@ export interface ZoneInput {
 export interface Snapshot {
   readonly catalog: Catalog;
   /**
-   * Answers at existing names, by query hash (Query.hash; each answer carries its query key,
-   * which a hit is checked against), compiled the first time they are asked for and kept in a
-   * bounded cache: a reload of 100,000 domains need not compile millions of responses before it
-   * can swap, memory stays bounded however many names exist, and a query that hits reads one
-   * table slot and one record, with no string or object made.
+   * Compiled answers by query hash (Query.hash; each carries its query key, which a hit is
+   * checked against): answers at existing names, compiled the first time they are asked for,
+   * and copies of the zones' negative answers for names and types asked twice, each kind in a
+   * bounded lane of its own (AnswerCache). A reload of 100,000 domains need not compile
+   * millions of responses before it can swap, memory stays bounded however many names exist,
+   * and a query that hits reads one table slot and one record, with no string or object made.
    */
   readonly answers: AnswerCache;
   /**
@@ -61,8 +62,8 @@ export function answerUncached(snapshot: Snapshot, msg: Buffer, query: Query): T
   const zone = findZone(snapshot.catalog, nameKey);
   if (!zone) return REFUSED_TEMPLATE;
   const node = zone.nodes.get(nameKey);
-  // Negative answers are one pair per zone, copied per query key into the cache's lane for
-  // them, so that a name asked again finds its answer without this search.
+  // Negative answers are one pair per zone; from a key's second ask they are copied for it
+  // into the cache's negative lane, so that the next ask finds its answer without this search.
   if (!node) return snapshot.answers.addNegative(query.hash, negativesOf(snapshot, zone).nxdomain, key);
   // A type the name lacks, with no CNAME to follow: the zone's NODATA, in the negative lane,
   // so a flood of random types cannot churn the answers. ANY is compiled (RFC 8482: one RRset).

@@ -9,7 +9,7 @@ import { MessageWriter } from './writer.js';
 
 /**
  * A compiled answer: one record, in the layout below, at `at` in `bytes`. A template made here
- * owns its bytes (at 0); the answer cache copies records into its ring, and a hit there is read
+ * owns its bytes (at 0); the answer cache copies records into its own buffer, and a hit is read
  * in place, so answering from the cache touches one table slot and one record, and no object.
  */
 export interface Template {
