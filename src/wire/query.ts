@@ -1,8 +1,8 @@
 // The fast-path query parser: header, the one question, and the OPT record, read by hand from
 // untrusted bytes. It never throws; every way a packet can be wrong maps to drop or FORMERR.
 
-import { randomInt } from "node:crypto";
-import { RRType } from "../dns/types.js";
+import { randomInt } from 'node:crypto';
+import { RRType } from '../dns/types.js';
 
 export interface Edns {
   /** The requestor's UDP payload size, as sent (RFC 6891 §6.2.3). */
