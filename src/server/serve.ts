@@ -94,11 +94,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
  * happens while answering, does not do it.
  *
  * A full collection compacts only the most fragmented pages. In some starts with 10,000 files
- * (the slow ones, on a busy host: 2 of 8 by hand) the old generation still held about 80 MB of
- * free space after it, against 15 MB in the others (V8 had grown the heap while the load outran
- * its marking); then one more collection, compacting every page, gives that back (RSS 260 ->
- * 186 MB). It copies the live data, so for a moment it takes that
- * much memory again, and 0.5 s: only when a quarter of the old generation is free space.
+ * the old generation still held about 80 MB of free space after it, against 15 MB in the others:
+ * V8 had pretenured the load's allocation sites, and grown the heap for its garbage (cli.ts
+ * turns pretenuring off for that reason, and these starts no longer come with its flags). Then
+ * one more collection, compacting every page, gives that back (RSS 260 -> 186 MB). It copies the
+ * live data, so for a moment it takes that much memory again, and 0.5 s: only when a quarter of
+ * the old generation is free space.
  *
  * Needs node's --expose-gc (on the #! line of cli.ts, in npm start and in the unit); without
  * it, nothing happens.
