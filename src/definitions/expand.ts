@@ -2,6 +2,7 @@
 // Names are resolved here (they depend on the zone); checks that need the whole zone or other
 // zones are in validate.ts and targets.ts.
 
+import { Buffer } from 'node:buffer';
 import { firstLabel, isAtOrBelow, isNameError, nameToText, parseName, ROOT, type Name, type NameError } from '../dns/name.js';
 import { parseRecordLine } from '../dns/presentation.js';
 import { kindType, type RData, type ResourceRecord } from '../dns/records.js';

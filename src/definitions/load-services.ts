@@ -1,6 +1,7 @@
 // The `services:` section: service name → off | host[:port] | {host, port, priority, weight, path}
 // | a list of targets. Ports, priorities and weights get the service's defaults here.
 
+import { Buffer } from 'node:buffer';
 import { isScalar, type Scalar } from 'yaml';
 import { isIP } from '../dns/ip.js';
 import { nearest, type At } from './diagnostics.js';

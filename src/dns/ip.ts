@@ -1,5 +1,7 @@
 // IPv4 and IPv6 address text -> bytes, without node:net (dns/ stays free of I/O modules).
 
+import { Buffer } from 'node:buffer';
+
 /** Four octets 0-255 without leading zeros, in one test: most texts asked about are names. */
 const V4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
 

@@ -5,6 +5,8 @@
 // latin1 string. The fast path builds the identical key straight from a query's bytes, so one
 // Map lookup finds a name without ever turning it into text (RFC 4343: compare ASCII case-blind).
 
+import { Buffer } from 'node:buffer';
+
 export interface Name {
   /** Uncompressed wire form, ending in the root label's zero byte. */
   readonly wire: Buffer;

@@ -1,6 +1,7 @@
 // Zone-file (RFC 1035 §5.1) text for single records: parse one line, format one record.
 // The `records:` escape hatch of the definition format and `discodns export` both use this.
 
+import { Buffer } from 'node:buffer';
 import { ipv4Bytes, ipv6Bytes, ipv6Text, isIP } from './ip.js';
 import { isNameError, nameToText, parseName, type Name, type NameError } from './name.js';
 import { MAX_TTL, type RData, type ResourceRecord } from './records.js';

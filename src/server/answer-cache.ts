@@ -6,6 +6,7 @@
 // page-table isolation on CPUs without PCID, so each system call flushes the TLB, and each page
 // a query touches after its two system calls costs a page walk; the LRU touched six or more.
 
+import { Buffer } from 'node:buffer';
 import { copyWithKey, RECORD_HASH, RECORD_KEY, recordKeyLength, recordSize, sizeWithKey, type Template } from '../wire/compile.js';
 import { sameKey, type Query } from '../wire/query.js';
 

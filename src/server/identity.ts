@@ -1,6 +1,7 @@
 // How the server describes itself when asked: NSID (RFC 5001) and CHAOS TXT names (RFC 4892).
 // Off unless configured: an authoritative server need not advertise its software.
 
+import { Buffer } from 'node:buffer';
 import { name } from '../dns/name.js';
 import { compileChaosTemplate, type Template } from '../wire/compile.js';
 import { MessageWriter } from '../wire/writer.js';

@@ -2,6 +2,8 @@
 // in order, an idle timeout that also bounds how long a partial message may take, and limits on
 // connections and message size.
 
+import { Buffer } from 'node:buffer';
+import process from 'node:process';
 import net from 'node:net';
 import type { Logger } from 'pino';
 import { handleMessage, type HandlerOptions } from './handler.js';

@@ -1,6 +1,7 @@
 // Response templates: the answer, authority and additional sections of a response, compiled to
 // bytes once. A query then costs a header, its own question copied as sent, and this body.
 
+import { Buffer } from 'node:buffer';
 import type { LookupResult } from '../dns/lookup.js';
 import type { Name } from '../dns/name.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';

@@ -1,6 +1,7 @@
 // The fast-path query parser: header, the one question, and the OPT record, read by hand from
 // untrusted bytes. It never throws; every way a packet can be wrong maps to drop or FORMERR.
 
+import { Buffer } from 'node:buffer';
 import { randomInt } from 'node:crypto';
 import { RRType } from '../dns/types.js';
 

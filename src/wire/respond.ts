@@ -1,5 +1,8 @@
 // Response assembly: header + the question as sent + a template body + OPT, cut to size.
 
+// Imported, not the global: Node defines globalThis.Buffer (and process) with a getter, and
+// optimized code reads a getter through an IC call on every use, here once per response.
+import { Buffer } from 'node:buffer';
 import type { Edns, Query } from './query.js';
 import { RECORD_KEY, recordAa, recordAncount, recordArcount, recordBodyLength, recordKeyLength, recordNscount, recordRcode, recordWithoutAdditional } from './compile.js';
 

@@ -1,5 +1,6 @@
 // Writes DNS messages: names with compression (RFC 1035 §4.1.4), records, rdata per type.
 
+import { Buffer } from 'node:buffer';
 import type { Name } from '../dns/name.js';
 import type { RData, RRset } from '../dns/records.js';
 import { RRClass } from '../dns/types.js';
