@@ -8,11 +8,13 @@
 // Every server first answers the query file for a few seconds unmeasured (JIT warm-up, and
 // discodns compiling answers at first ask), then the servers are measured in turn, R rounds in
 // rotation, and each figure is the median of its rounds: on a shared 2-core machine one run
-// drifts by 20% or more, and a ratio taken within a round drifts much less.
+// drifts by 20% or more, and a ratio taken within a round drifts much less. Last, discodns and
+// the ceiling are measured paired: both pinned to one CPU and loaded at once, R rounds, which
+// gives the UDP ratio with the host's noise on both sides of it.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -116,11 +118,28 @@ const median = (xs) => {
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 
-function dnsperf(port, queries, tcp, runSeconds = seconds) {
+function dnsperfArgs(port, queries, tcp, runSeconds) {
   const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queries, '-l', String(runSeconds), '-c', '4', '-q', '200', '-T', '1'];
   if (tcp) args.push('-m', 'tcp');
-  const r = spawnSync('dnsperf', args, { encoding: 'utf8', timeout: (runSeconds + 30) * 1000 });
-  const out = r.stdout ?? '';
+  return args;
+}
+
+function dnsperf(port, queries, tcp, runSeconds = seconds) {
+  const r = spawnSync('dnsperf', dnsperfArgs(port, queries, tcp, runSeconds), { encoding: 'utf8', timeout: (runSeconds + 30) * 1000 });
+  return dnsperfResult(r.stdout ?? '');
+}
+
+/** dnsperf over UDP on CPU `cpu` (taskset), not waited for: the paired measurement runs two at once. */
+function dnsperfOnCpu(cpu, port, queries) {
+  return new Promise((res) => {
+    const child = spawn('taskset', ['-c', String(cpu), 'dnsperf', ...dnsperfArgs(port, queries, false, seconds)], { stdio: ['ignore', 'pipe', 'ignore'], timeout: (seconds + 30) * 1000 });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('close', () => res(dnsperfResult(out)));
+  });
+}
+
+function dnsperfResult(out) {
   const num = (re) => Number((re.exec(out) ?? [])[1]);
   return {
     qps: num(/Queries per second:\s+([\d.]+)/),
@@ -187,6 +206,7 @@ function svgChart(rows) {
 
 const results = [];
 const flood = [];
+const paired = [];
 try {
   const zonesDir = join(work, 'zones');
   const queries = join(work, 'queries.txt');
@@ -293,6 +313,28 @@ try {
       });
     }
   }
+
+  // Paired: discodns and the ceiling on one CPU, loaded at once by two dnsperf on another, so
+  // that whatever else the host runs slows both alike. The sequential rounds above measure each
+  // server in its own 10 s, and on a shared host one round of the ceiling ran from 0.66 to 1.39
+  // times discodns's. With both saturated, the scheduler gives each half the CPU, and the ratio
+  // of queries answered is the inverse ratio of their costs per query.
+  const ours = servers[0]; // discodns
+  const ceil = servers.find((s) => s.name === 'node:dgram ceiling');
+  if (!has('taskset') || availableParallelism() < 2) {
+    console.log('paired UDP ratio: needs taskset (util-linux) and 2 CPUs, skipped');
+  } else {
+    const serverCpu = availableParallelism() - 1;
+    // -a: every thread of the process (node's workers too).
+    for (const s of [ours, ceil]) spawnSync('taskset', ['-a', '-p', '-c', String(serverCpu), String(s.pid)], { stdio: 'ignore' });
+    for (let round = 0; round < rounds; round++) {
+      const cpu0 = [cpuSeconds(ours.pid), cpuSeconds(ceil.pid)];
+      const [a, b] = await Promise.all([dnsperfOnCpu(0, ours.port, queries), dnsperfOnCpu(0, ceil.port, queries)]);
+      const cpuA = ((cpuSeconds(ours.pid) - cpu0[0]) * 1e6) / a.completed;
+      const cpuB = ((cpuSeconds(ceil.pid) - cpu0[1]) * 1e6) / b.completed;
+      paired.push({ round, discodns: a.completed, ceiling: b.completed, lost: [a.lost, b.lost], cpuUsPerQuery: [cpuA, cpuB], ratio: a.completed / b.completed, cpuRatio: cpuB / cpuA });
+    }
+  }
 } finally {
   for (const { child } of started) if (child.exitCode === null) child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 500));
@@ -319,6 +361,15 @@ if (udp('discodns') && udp('node:dgram ceiling')) {
   ceilingRatio = median(perRound);
   console.log(`\nUDP, discodns / node:dgram ceiling: ${ceilingRatio.toFixed(2)} (median of rounds: ${perRound.map((x) => x.toFixed(2)).join(', ')})`);
 }
+let pairedRatio;
+if (paired.length) {
+  pairedRatio = median(paired.map((p) => p.ratio));
+  const pairedCpuRatio = median(paired.map((p) => p.cpuRatio));
+  console.log(
+    `UDP, discodns / node:dgram ceiling, paired (both on one CPU, loaded at once): ${pairedRatio.toFixed(2)} (rounds: ${paired.map((p) => p.ratio.toFixed(2)).join(', ')}); ` +
+      `by CPU per query: ${pairedCpuRatio.toFixed(2)} (${median(paired.map((p) => p.cpuUsPerQuery[0])).toFixed(1)} against ${median(paired.map((p) => p.cpuUsPerQuery[1])).toFixed(1)} us)`,
+  );
+}
 if (flood.length) {
   // One run of flood-seconds per server, not rounds: its queries/s moves with the host as much
   // as a single mix round does. CPU per query, against the mix's, moves much less.
@@ -335,6 +386,6 @@ if (flood.length) {
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const out = join(root, 'bench/results', `load-${stamp}`);
-writeFileSync(`${out}.json`, JSON.stringify({ domains, seconds, rounds, warmupSeconds, ceilingRatio, results, flood }, null, 2));
+writeFileSync(`${out}.json`, JSON.stringify({ domains, seconds, rounds, warmupSeconds, ceilingRatio, pairedRatio, paired, results, flood }, null, 2));
 writeFileSync(`${out}.svg`, svgChart(results));
 console.log(`\nwritten ${out}.json and .svg`);
