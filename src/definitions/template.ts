@@ -10,7 +10,7 @@
 import { isAtOrBelow, isNameError, joinName, parseName, wireText, type Name, type NameError } from '../dns/name.js';
 import type { RData, ResourceRecord } from '../dns/records.js';
 import { RRType } from '../dns/types.js';
-import { buildShapedZone, buildZone, zoneShape, type Zone, type ZoneShape } from '../dns/zone.js';
+import { buildShapedZone, buildZone, DeferredZone, zoneShape, type Zone, type ZoneShape } from '../dns/zone.js';
 import type { At } from './diagnostics.js';
 import type { Sourced } from './expand.js';
 import { resolveName, type Resolver } from './names.js';
@@ -221,7 +221,7 @@ export function instantiate(t: Template, origin: Name): ResourceRecord[] {
 }
 
 /** How the template's records group into nodes and RRsets; null when some owner is not relative. */
-const shapes = new WeakMap<Template, ZoneShape | null>();
+const shapes = new WeakMap<Template, { readonly shape: ZoneShape; readonly serial: number } | null>();
 
 /**
  * Zone `origin`'s served Zone from the template, grouped by the template's shape (worked out
@@ -229,22 +229,32 @@ const shapes = new WeakMap<Template, ZoneShape | null>();
  * instantiate(t, origin).
  */
 export function buildCopy(t: Template, origin: Name): Zone {
-  let shape = shapes.get(t);
-  if (shape === undefined) {
+  let shaped = shapes.get(t);
+  if (shaped === undefined) {
     // Every copy groups alike only when every owner is relative to the origin (it always is:
     // owners are in the zone; anything else takes the general path).
-    shape = t.recipes.every((r) => typeof r.owner === 'number') ? zoneShape(t.checked.origin, instantiate(t, t.checked.origin)) : null;
-    shapes.set(t, shape);
+    if (t.recipes.every((r) => typeof r.owner === 'number')) {
+      const records = instantiate(t, t.checked.origin);
+      const soa = records.find((rr) => rr.rdata.kind === 'SOA')?.rdata;
+      // Every copy has the template's serial: the SOA recipe moves names, never numbers.
+      shaped = { shape: zoneShape(t.checked.origin, records), serial: soa?.kind === 'SOA' ? soa.serial : 0 };
+    } else {
+      shaped = null;
+    }
+    shapes.set(t, shaped);
   }
-  if (shape === null) return buildZone(origin, instantiate(t, origin));
-  const names: Name[] = [];
-  const name = (i: number): Name => (names[i] ??= headName(t.heads[i]!, origin));
-  return buildShapedZone(
-    origin,
-    shape,
-    (j) => pick(t.recipes[j]!.owner, name),
-    (j) => rdataOf(t.recipes[j]!, name),
-  );
+  if (shaped === null) return buildZone(origin, instantiate(t, origin));
+  const { shape, serial } = shaped;
+  return new DeferredZone(origin, serial, shape.recordCount, () => {
+    const names: Name[] = [];
+    const name = (i: number): Name => (names[i] ??= headName(t.heads[i]!, origin));
+    return buildShapedZone(
+      origin,
+      shape,
+      (j) => pick(t.recipes[j]!.owner, name),
+      (j) => rdataOf(t.recipes[j]!, name),
+    );
+  });
 }
 
 /** Zone `origin`'s records number `which` (indexes into the template's), making only their names. */
