@@ -235,9 +235,10 @@ export function buildCopy(t: Template, origin: Name): Zone {
     // owners are in the zone; anything else takes the general path).
     if (t.recipes.every((r) => typeof r.owner === 'number')) {
       const records = instantiate(t, t.checked.origin);
-      const soa = records.find((rr) => rr.rdata.kind === 'SOA')?.rdata;
+      const shape = zoneShape(t.checked.origin, records); // throws unless there is exactly one SOA
+      const soa = records.find((rr) => rr.rdata.kind === 'SOA')!.rdata;
       // Every copy has the template's serial: the SOA recipe moves names, never numbers.
-      shaped = { shape: zoneShape(t.checked.origin, records), serial: soa?.kind === 'SOA' ? soa.serial : 0 };
+      shaped = { shape, serial: soa.kind === 'SOA' ? soa.serial : NaN };
     } else {
       shaped = null;
     }
