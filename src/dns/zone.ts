@@ -237,9 +237,10 @@ export function buildZone(origin: Name, records: readonly ResourceRecord[]): Zon
 
 /**
  * How the records of zones that differ only in their names group into nodes and RRsets, worked
- * out once and reused for each such zone (buildZone is this and buildShapedZone, for one zone): a `zones:` definition gives
- * 100,000 zones one content, and grouping every zone's records anew (maps, sorts, a record
- * object each) was a fifth of loading them. Records are numbered as in the list it is made from.
+ * out once and reused for each such zone (buildZone is this and buildShapedZone, for one zone):
+ * a `zones:` definition gives 100,000 zones one content, and grouping every zone's records anew
+ * (maps, sorts, a record object each) was a fifth of loading them. Records are numbered as in
+ * the list it is made from.
  */
 export interface ZoneShape {
   /** Per owner, in the order first written: one of its records, and its RRsets in type order. */

@@ -67,18 +67,18 @@ export function answerRecord(rcode: number, aa: boolean, ancount: number, nscoun
 }
 
 // Read byte by byte, not with Buffer's readUInt16LE and friends: a hit reads these for every
-// query, and element reads are what optimized code does best (see respond.ts, u16).
-const u16 = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8);
-const u32 = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+// query, and element reads are what optimized code does best (see respond.ts, writeU16BE).
+const readU16LE = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8);
+const readU32LE = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 
 /** The fields of the record at `at`, as assemble and the cache read them. */
-export const recordSize = (b: Buffer, at: number): number => u32(b, at + RECORD_SIZE);
-export const recordBodyLength = (b: Buffer, at: number): number => u32(b, at + BODY_LENGTH);
-export const recordWithoutAdditional = (b: Buffer, at: number): number => u32(b, at + WITHOUT_ADDITIONAL);
-export const recordAncount = (b: Buffer, at: number): number => u16(b, at + ANCOUNT);
-export const recordNscount = (b: Buffer, at: number): number => u16(b, at + NSCOUNT);
-export const recordArcount = (b: Buffer, at: number): number => u16(b, at + ARCOUNT);
-export const recordKeyLength = (b: Buffer, at: number): number => u16(b, at + KEY_LENGTH);
+export const recordSize = (b: Buffer, at: number): number => readU32LE(b, at + RECORD_SIZE);
+export const recordBodyLength = (b: Buffer, at: number): number => readU32LE(b, at + BODY_LENGTH);
+export const recordWithoutAdditional = (b: Buffer, at: number): number => readU32LE(b, at + WITHOUT_ADDITIONAL);
+export const recordAncount = (b: Buffer, at: number): number => readU16LE(b, at + ANCOUNT);
+export const recordNscount = (b: Buffer, at: number): number => readU16LE(b, at + NSCOUNT);
+export const recordArcount = (b: Buffer, at: number): number => readU16LE(b, at + ARCOUNT);
+export const recordKeyLength = (b: Buffer, at: number): number => readU16LE(b, at + KEY_LENGTH);
 export const recordRcode = (b: Buffer, at: number): number => b[at + RCODE]!;
 export const recordAa = (b: Buffer, at: number): boolean => (b[at + FLAGS]! & 1) === 1;
 

@@ -25,10 +25,10 @@ function writeHeader(out: Buffer, id: number, opcode: number, aa: boolean, tc: b
   // QR=1; AA, TC as given; RD copied; RA, Z, AD, CD all zero (an authority-only server).
   out[2] = 0x80 | (opcode << 3) | (aa ? 0x04 : 0) | (tc ? 0x02 : 0) | (rd ? 1 : 0);
   out[3] = rcode & 0x0f;
-  u16(out, 4, counts[0]);
-  u16(out, 6, counts[1]);
-  u16(out, 8, counts[2]);
-  u16(out, 10, counts[3]);
+  writeU16BE(out, 4, counts[0]);
+  writeU16BE(out, 6, counts[1]);
+  writeU16BE(out, 8, counts[2]);
+  writeU16BE(out, 10, counts[3]);
 }
 
 // Every query's response is written here with element reads and stores only, no Buffer method
@@ -37,8 +37,8 @@ function writeHeader(out: Buffer, id: number, opcode: number, aa: boolean, tc: b
 // Writing bytes by hand made UDP answers 4-6% cheaper (A/B under dnsperf). What is copied is
 // small: a question of at most 259 bytes, and an answer body of a few hundred.
 
-/** A big-endian u16 at `at`. */
-function u16(out: Uint8Array, at: number, value: number): void {
+/** `value` as a big-endian u16 at `at` (the byte order of the DNS wire). */
+function writeU16BE(out: Uint8Array, at: number, value: number): void {
   out[at] = value >> 8;
   out[at + 1] = value & 0xff;
 }
@@ -67,18 +67,18 @@ function writeOpt(out: Buffer, at: number, us: EdnsIdentity, rcode: number, edns
   out[at] = 0; // root owner
   out[at + 1] = 0;
   out[at + 2] = 41;
-  u16(out, at + 3, us.udpSize);
+  writeU16BE(out, at + 3, us.udpSize);
   out[at + 5] = rcode >> 4; // upper 8 bits of the 12-bit rcode
   out[at + 6] = 0; // version
   out[at + 7] = edns.dnssecOk ? 0x80 : 0; // DO copied; no other flag echoed
   out[at + 8] = 0;
   if (!nsid) {
-    u16(out, at + 9, 0);
+    writeU16BE(out, at + 9, 0);
     return;
   }
-  u16(out, at + 9, 4 + nsid.length);
-  u16(out, at + 11, 3); // NSID option code
-  u16(out, at + 13, nsid.length);
+  writeU16BE(out, at + 9, 4 + nsid.length);
+  writeU16BE(out, at + 11, 3); // NSID option code
+  writeU16BE(out, at + 13, nsid.length);
   copyBytes(nsid, 0, out, at + 15, nsid.length);
 }
 
