@@ -11,7 +11,7 @@ import { resolveName } from './names.js';
 import type { Definition } from './schema.js';
 import { Shared } from './shared.js';
 import { CheckedView, DefinedZones, TargetCheck, type Defined } from './targets.js';
-import { buildCopy, fits, instantiate, InstanceView, makeTemplate, someRecords, watchingResolver, type Template } from './template.js';
+import { buildCopy, fits, instantiate, CopyView, makeRecipe, someRecords, watchingResolver, type ZoneRecipe } from './recipe.js';
 import { checkZone, type Checked } from './validate.js';
 
 export interface ZoneContent {
@@ -23,8 +23,8 @@ export interface ZoneContent {
   readonly ttl: number;
   /**
    * Everything the zone serves, SOA first, then in the order the definition writes it. For a
-   * zone copied from its `zones:` definition's template this is made on each read (the zone
-   * holds its origin and the template, not 27 records): read it once per use.
+   * zone copied from its `zones:` definition's recipe this is made on each read (the zone
+   * holds its origin and the recipe, not 27 records): read it once per use.
    */
   readonly records: ResourceRecord[];
   /** The served Zone, when the content can make it faster than buildZone(origin, records) can. */
@@ -41,35 +41,35 @@ export interface BuiltZones {
 
 export interface BuildOptions {
   /**
-   * Expand a `zones:` definition once and copy the result to its other zones (template.ts),
+   * Expand a `zones:` definition once and copy the result to its other zones (recipe.ts),
    * rather than expanding it for each. On by default; the result is the same either way.
    */
   readonly share?: boolean;
 }
 
 /**
- * A zone copied from its definition's template. It keeps the template, not the records: those
+ * A zone copied from its definition's recipe. It keeps the recipe, not the records: those
  * are made again each time `records` is read, so 100,000 such zones held between reloads cost
  * a few bytes each, and their records live only in the snapshot built from them.
  */
 class CopiedZone implements ZoneContent {
-  readonly #template: Template;
+  readonly #recipe: ZoneRecipe;
 
   constructor(
     readonly origin: Name,
     readonly file: string,
     readonly ttl: number,
-    template: Template,
+    recipe: ZoneRecipe,
   ) {
-    this.#template = template;
+    this.#recipe = recipe;
   }
 
   get records(): ResourceRecord[] {
-    return instantiate(this.#template, this.origin);
+    return instantiate(this.#recipe, this.origin);
   }
 
   buildZone(): Zone {
-    return buildCopy(this.#template, this.origin);
+    return buildCopy(this.#recipe, this.origin);
   }
 }
 
@@ -98,7 +98,7 @@ interface Own {
 }
 
 /** A zone defined here with where it is named, and its content: checked on its own, or copied. */
-type Entry = Defined & { readonly at: At; readonly own?: Own; readonly template?: Template };
+type ZoneToBuild = Defined & { readonly at: At; readonly own?: Own; readonly recipe?: ZoneRecipe };
 
 export function buildZones(definitions: readonly Definition[], options: BuildOptions = {}): BuiltZones {
   const steps = buildZonesSteps(definitions, options);
@@ -109,10 +109,10 @@ export function buildZones(definitions: readonly Definition[], options: BuildOpt
 }
 
 /** What one definition expanded to, per zone origin key: reused while the Definition object is. */
-interface Expanded {
+interface CachedExpansion {
   readonly view: Defined['view'];
   readonly own?: Own;
-  readonly template?: Template;
+  readonly recipe?: ZoneRecipe;
   /** The ZoneContent last handed out for this zone: the same object, so the server can reuse its Zone. */
   content?: ZoneContent;
 }
@@ -122,7 +122,7 @@ interface Expanded {
  * not change (the caller's parse cache), so their zones are not expanded or checked on their
  * own again: a one-file reload among 10,000 costs that file plus the checks across zones.
  */
-const expansions = { shared: new WeakMap<Definition, Map<string, Expanded>>(), own: new WeakMap<Definition, Map<string, Expanded>>() };
+const expansions = { shared: new WeakMap<Definition, Map<string, CachedExpansion>>(), own: new WeakMap<Definition, Map<string, CachedExpansion>>() };
 
 /**
  * buildZones as steps: it yields after each definition and after each zone's checks across
@@ -131,7 +131,7 @@ const expansions = { shared: new WeakMap<Definition, Map<string, Expanded>>(), o
 export function* buildZonesSteps(definitions: readonly Definition[], options: BuildOptions = {}): Generator<void, BuiltZones> {
   const diagnostics: Diagnostic[] = [];
   const failed = new Map<string, Name>();
-  const defined = new Map<string, Entry & { readonly cache?: Expanded }>();
+  const defined = new Map<string, ZoneToBuild & { readonly cache?: CachedExpansion }>();
   const shared = new Shared();
   const cacheFor = options.share === false ? expansions.own : expansions.shared;
   for (const def of definitions) {
@@ -158,7 +158,7 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
         return;
       }
       const cached = byOrigin.get(origin.key) ?? expand(def, origin, byOrigin, sharing, shared);
-      defined.set(origin.key, { origin, def, at, view: cached.view, cache: cached, ...(cached.own ? { own: cached.own } : {}), ...(cached.template ? { template: cached.template } : {}) });
+      defined.set(origin.key, { origin, def, at, view: cached.view, cache: cached, ...(cached.own ? { own: cached.own } : {}), ...(cached.recipe ? { recipe: cached.recipe } : {}) });
     });
   }
   const all = new DefinedZones(defined);
@@ -172,13 +172,13 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
       for (let i = 0; i < records.length; i++) targets.check(records.record(i), records.at(i), records.targetAt(i));
       mine = [...z.own.diagnostics, ...targets.diagnostics];
     } else {
-      // A copy: its own checks found nothing, as the template's did; those across zones remain,
-      // and with no zone inside this one, only for the records the template could not decide.
-      const template = z.template!;
-      const which = all.hasInner(z.origin) ? template.recipes.map((_, j) => j) : template.undecided;
+      // A copy: its own checks found nothing, as the recipe's did; those across zones remain,
+      // and with no zone inside this one, only for the records the recipe could not decide.
+      const recipe = z.recipe!;
+      const which = all.hasInner(z.origin) ? recipe.records.map((_, j) => j) : recipe.undecided;
       if (which.length > 0) {
-        const records = someRecords(template, z.origin, which);
-        which.forEach((j, k) => targets.check(records[k]!, template.recipes[j]!.at, template.recipes[j]!.targetAt));
+        const records = someRecords(recipe, z.origin, which);
+        which.forEach((j, k) => targets.check(records[k]!, recipe.records[j]!.at, recipe.records[j]!.targetAt));
       }
       mine = targets.diagnostics;
     }
@@ -188,7 +188,7 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     if (failed.has(z.origin.key)) continue;
     let content = z.cache?.content;
     if (!content) {
-      content = z.own ? new OwnZone(z.origin, z.def.file, z.def.ttl, z.own.records) : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.template!);
+      content = z.own ? new OwnZone(z.origin, z.def.file, z.def.ttl, z.own.records) : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.recipe!);
       if (z.cache) z.cache.content = content;
     }
     zones.push(content);
@@ -197,11 +197,11 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
 }
 
 /** Expands one zone of `def` and caches the result under its origin. */
-function expand(def: Definition, origin: Name, byOrigin: Map<string, Expanded>, sharing: Sharing | undefined, shared: Shared): Expanded {
+function expand(def: Definition, origin: Name, byOrigin: Map<string, CachedExpansion>, sharing: Sharing | undefined, shared: Shared): CachedExpansion {
   const content = sharing ? sharing.zone(origin) : checkZone(expandZone(def, origin, resolveName, shared));
-  const expanded: Expanded =
-    'recipes' in content
-      ? { template: content, view: new InstanceView(origin, content) }
+  const expanded: CachedExpansion =
+    'undecided' in content
+      ? { recipe: content, view: new CopyView(origin, content) }
       : {
           own: { records: new StoredRecords(content.served, (p) => shared.path(p)), diagnostics: content.diagnostics },
           view: new CheckedView(content),
@@ -221,7 +221,7 @@ function expand(def: Definition, origin: Name, byOrigin: Map<string, Expanded>, 
  */
 export function expandAhead(def: Definition, shared: Shared): Definition {
   if (!def.hasContent) return def;
-  const byOrigin = expansions.shared.get(def) ?? new Map<string, Expanded>();
+  const byOrigin = expansions.shared.get(def) ?? new Map<string, CachedExpansion>();
   const sharing = def.zones.length > 1 ? new Sharing(def, shared) : undefined;
   for (const origin of def.zones) if (!byOrigin.has(origin.key)) expand(def, origin, byOrigin, sharing, shared);
   const slim: Definition = Object.freeze({ ...def, nameservers: [], hosts: [], mx: [], services: [], aliases: [], records: [] });
@@ -229,12 +229,12 @@ export function expandAhead(def: Definition, shared: Shared): Definition {
   return slim;
 }
 
-/** Expansions after which a definition stops trying to make a template of one of its zones. */
-const TEMPLATE_TRIES = 2;
+/** Expansions after which a definition stops trying to make a recipe of one of its zones. */
+const RECIPE_TRIES = 2;
 
 /** The zones of one `zones:` definition: the first expanded in full, the rest copied where they can be. */
 class Sharing {
-  private template: Template | undefined;
+  private recipe: ZoneRecipe | undefined;
   private tries = 0;
 
   constructor(
@@ -242,14 +242,14 @@ class Sharing {
     private readonly shared: Shared,
   ) {}
 
-  /** The zone's content checked on its own, or the template it is a copy of. */
-  zone(origin: Name): Checked | Template {
-    if (this.template && fits(this.template, origin)) return this.template;
-    if (this.template || this.tries >= TEMPLATE_TRIES) return checkZone(expandZone(this.def, origin, resolveName, this.shared));
+  /** The zone's content checked on its own, or the recipe it is a copy of. */
+  zone(origin: Name): Checked | ZoneRecipe {
+    if (this.recipe && fits(this.recipe, origin)) return this.recipe;
+    if (this.recipe || this.tries >= RECIPE_TRIES) return checkZone(expandZone(this.def, origin, resolveName, this.shared));
     this.tries++;
     const watch = watchingResolver();
     const checked = checkZone(expandZone(this.def, origin, watch.resolve, this.shared));
-    this.template = makeTemplate(this.def, checked, watch.texts, watch.names);
+    this.recipe = makeRecipe(this.def, checked, watch.texts, watch.names);
     return checked;
   }
 }

@@ -56,7 +56,7 @@ function describe(node: YNode | null): string {
   return typeof v === 'string' ? `'${v}'` : String(v);
 }
 
-export class Reader {
+export class FieldReader {
   constructor(
     readonly src: Source,
     /** The document aliases resolve in; none for text read by simple-yaml.ts, which has none. */

@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer';
 import { isScalar, type Scalar } from 'yaml';
 import { isIP } from '../dns/ip.js';
 import { nearest, type At } from './diagnostics.js';
-import type { Entry, Item, Reader, YNode } from './fields.js';
+import type { Entry, Item, FieldReader, YNode } from './fields.js';
 import { TARGET_KEYS, type ServiceSpec, type SrvTargetSpec, type Written } from './schema.js';
 import { DEFAULT_WEIGHT, SERVICES, type ServiceInfo } from './services.js';
 
@@ -16,7 +16,7 @@ function isOff(node: YNode | null): boolean {
   return isScalar(node) && (node.value === false || (typeof node.value === 'string' && node.value.toLowerCase() === 'off'));
 }
 
-export function readServices(r: Reader, node: YNode | null, at: At): ServiceSpec[] {
+export function readServices(r: FieldReader, node: YNode | null, at: At): ServiceSpec[] {
   const out: ServiceSpec[] = [];
   for (const e of r.entries(node, at, 'a mapping of service names to targets, e.g. imaps: mail') ?? []) {
     const service = SERVICES.get(e.key);
@@ -32,7 +32,7 @@ export function readServices(r: Reader, node: YNode | null, at: At): ServiceSpec
   return out;
 }
 
-function readService(r: Reader, service: ServiceInfo, e: Entry): ServiceSpec | undefined {
+function readService(r: FieldReader, service: ServiceInfo, e: Entry): ServiceSpec | undefined {
   if (isOff(e.node)) return { service, at: e.at, off: true, targets: [] };
   const items = r.items(e.node, e.at);
   if (items.length === 0) {
@@ -67,7 +67,7 @@ interface ReadTarget {
 }
 
 /** `host` or `host:port`. */
-function hostPort(r: Reader, service: ServiceInfo, node: Scalar, at: At): ReadTarget | undefined {
+function hostPort(r: FieldReader, service: ServiceInfo, node: Scalar, at: At): ReadTarget | undefined {
   const text = String(node.value);
   const colon = text.lastIndexOf(':');
   // An IPv6 address has colons but no port; expand.ts explains that a target must be a name.
@@ -91,7 +91,7 @@ function hostPort(r: Reader, service: ServiceInfo, node: Scalar, at: At): ReadTa
   return { target: { ...defaults(service, { text: host, at }, at), port, portAt } };
 }
 
-function targetObject(r: Reader, service: ServiceInfo, item: Item): ReadTarget | undefined {
+function targetObject(r: FieldReader, service: ServiceInfo, item: Item): ReadTarget | undefined {
   const what = 'a target: a host name, host:port, or { host, port, priority, weight }';
   const entries = r.entries(item.node, item.at, what, TARGET_KEYS);
   if (!entries) return undefined;
@@ -122,7 +122,7 @@ function targetObject(r: Reader, service: ServiceInfo, item: Item): ReadTarget |
 }
 
 /** The path, undefined when none was given, null when it is wrong (already reported). */
-function readPath(r: Reader, service: ServiceInfo, e: Entry | undefined): Written | undefined | null {
+function readPath(r: FieldReader, service: ServiceInfo, e: Entry | undefined): Written | undefined | null {
   if (!e) return undefined;
   const path = r.text(e.node, e.at, 'a path starting with /');
   if (!path) return null;
@@ -151,7 +151,7 @@ function portZero(service: ServiceInfo): string {
 }
 
 /** RFC 8314: 465 is implicit TLS (submissions), 587 STARTTLS (submission); a swap is a typo. */
-function tlsHint(r: Reader, service: ServiceInfo, t: SrvTargetSpec): void {
+function tlsHint(r: FieldReader, service: ServiceInfo, t: SrvTargetSpec): void {
   if (service.name === 'submission' && t.port === 465) r.warning(t.portAt, `465 is implicit TLS: did you mean 'submissions'?`);
   if (service.name === 'submissions' && t.port === 587) r.warning(t.portAt, `587 is STARTTLS: did you mean 'submission'?`);
 }

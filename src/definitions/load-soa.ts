@@ -3,11 +3,11 @@
 import { isScalar } from 'yaml';
 import { isNameError, parseName, type Name } from '../dns/name.js';
 import { MAX_TTL } from '../dns/records.js';
-import type { Entry, Reader } from './fields.js';
+import type { Entry, FieldReader } from './fields.js';
 import { autoSerial } from './serial.js';
 import { MAX_SERIAL, SOA_DEFAULTS, SOA_KEYS, type SoaSpec } from './schema.js';
 
-export function readSoa(r: Reader, e: Entry, mtimeMs: number): SoaSpec {
+export function readSoa(r: FieldReader, e: Entry, mtimeMs: number): SoaSpec {
   const fields = r.entries(e.node, e.at, 'a mapping such as { contact: hostmaster@example.com, serial: auto }', SOA_KEYS) ?? [];
   const get = (k: string): Entry | undefined => fields.find((f) => f.key === k);
   const timer = (k: string, fallback: number): number => {
@@ -27,7 +27,7 @@ export function readSoa(r: Reader, e: Entry, mtimeMs: number): SoaSpec {
   return rname ? { ...soa, rname } : soa;
 }
 
-function readSerial(r: Reader, f: Entry | undefined, mtimeMs: number): number {
+function readSerial(r: FieldReader, f: Entry | undefined, mtimeMs: number): number {
   if (!f || (isScalar(f.node) && f.node.value === 'auto')) return autoSerial(mtimeMs);
   if (isScalar(f.node) && typeof f.node.value === 'number') return r.integer(f.node, f.at, 0, MAX_SERIAL) ?? 0;
   r.error(f.at, `must be 'auto' or a whole number from 0 to ${MAX_SERIAL}, not ${r.src.written(f.node ?? {}) || 'nothing'}`);
@@ -38,7 +38,7 @@ function readSerial(r: Reader, f: Entry | undefined, mtimeMs: number): number {
  * `local@domain` → `local.domain.` (RFC 1035 §8: the first label is the mailbox, so its own
  * dots are escaped). The domain of an address is always absolute.
  */
-function readContact(r: Reader, f: Entry): Name | undefined {
+function readContact(r: FieldReader, f: Entry): Name | undefined {
   const written = r.text(f.node, f.at, 'an email address, e.g. hostmaster@example.com');
   if (!written) return undefined;
   const text = written.text;

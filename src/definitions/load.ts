@@ -6,7 +6,7 @@ import { isIP } from '../dns/ip.js';
 import { isNameError, parseName, ROOT, type Name } from '../dns/name.js';
 import { MAX_TTL } from '../dns/records.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
-import { Reader, type Entry } from './fields.js';
+import { FieldReader, type Entry } from './fields.js';
 import { readServices } from './load-services.js';
 import { readSoa } from './load-soa.js';
 import {
@@ -48,7 +48,7 @@ export function parseDefinitionFile(
   const simple = options.simple === false ? undefined : parseSimpleYaml(text);
   if (simple) {
     const diagnostics: Diagnostic[] = [];
-    const def = readDefinition(new Reader(new Source(file, text, simple.lines), undefined, diagnostics), simple.contents, mtimeMs);
+    const def = readDefinition(new FieldReader(new Source(file, text, simple.lines), undefined, diagnostics), simple.contents, mtimeMs);
     if (def && diagnostics.length === 0) return { definitions: [def], diagnostics };
   }
   const lines = new LineCounter();
@@ -60,7 +60,7 @@ export function parseDefinitionFile(
   for (const doc of docs) {
     for (const e of doc.errors) diagnostics.push(error(src.atOffset(e.pos[0], YAML), yamlMessage(e.message)));
     for (const w of doc.warnings) diagnostics.push(warning(src.atOffset(w.pos[0], YAML), w.message));
-    const def = doc.errors.length ? zonesOnly(src, doc) : readDefinition(new Reader(src, doc, diagnostics), doc.contents, mtimeMs);
+    const def = doc.errors.length ? zonesOnly(src, doc) : readDefinition(new FieldReader(src, doc, diagnostics), doc.contents, mtimeMs);
     if (def) definitions.push(def);
   }
   return { definitions, diagnostics };
@@ -77,11 +77,11 @@ function yamlMessage(message: string): string {
  * "defined here" (and unserved), so a second definition elsewhere is not taken as the only one.
  */
 function zonesOnly(src: Source, doc: Document): Definition | undefined {
-  const def = readDefinition(new Reader(src, doc, []), doc.contents, 0);
+  const def = readDefinition(new FieldReader(src, doc, []), doc.contents, 0);
   return def && { ...def, broken: true, hasContent: false };
 }
 
-function readDefinition(r: Reader, contents: unknown, mtimeMs: number): Definition | undefined {
+function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number): Definition | undefined {
   const errorsBefore = r.diagnostics.filter((d) => d.severity === 'error').length;
   const top = r.deref(contents);
   const at = r.src.at(top, '');
@@ -142,11 +142,11 @@ function compacted(def: Definition): Definition {
 }
 
 /** An optional section; written with nothing after the key, it is simply empty. */
-function section<T>(r: Reader, e: Entry | undefined, read: (e: Entry) => T[]): T[] {
+function section<T>(r: FieldReader, e: Entry | undefined, read: (e: Entry) => T[]): T[] {
   return e && !r.isMissing(e.node) ? read(e) : [];
 }
 
-function readZones(r: Reader, zone: Entry | undefined, zonesEntry: Entry | undefined, at: At): { zones: Name[]; zoneAt: At[] } {
+function readZones(r: FieldReader, zone: Entry | undefined, zonesEntry: Entry | undefined, at: At): { zones: Name[]; zoneAt: At[] } {
   if (zone && zonesEntry) {
     r.error(zonesEntry.keyAt, "write either 'zone:' or 'zones:', not both");
     return { zones: [], zoneAt: [] };
@@ -182,7 +182,7 @@ function readZones(r: Reader, zone: Entry | undefined, zonesEntry: Entry | undef
   return { zones, zoneAt };
 }
 
-function readNameservers(r: Reader, e: Entry | undefined, at: At): Written[] {
+function readNameservers(r: FieldReader, e: Entry | undefined, at: At): Written[] {
   if (!e || r.isMissing(e.node)) {
     const place = e?.at ?? { ...at, path: 'nameservers' };
     r.error(place, 'missing: list the zone\'s nameservers, at least one, e.g. nameservers: [ns1, ns2.example.net.]');
@@ -193,7 +193,7 @@ function readNameservers(r: Reader, e: Entry | undefined, at: At): Written[] {
   return items.flatMap((i) => r.text(i.node, i.at, 'a nameserver host name') ?? []);
 }
 
-function readHosts(r: Reader, e: Entry): HostSpec[] {
+function readHosts(r: FieldReader, e: Entry): HostSpec[] {
   return (r.entries(e.node, e.at, 'a mapping of names to addresses, e.g. mail: 192.0.2.10') ?? []).map((h) => {
     const items = r.items(h.node, h.at);
     if (items.length === 0) r.error(h.at, 'the list is empty: give at least one address');
@@ -209,7 +209,7 @@ function readHosts(r: Reader, e: Entry): HostSpec[] {
   });
 }
 
-function readMx(r: Reader, e: Entry): MxSpec[] {
+function readMx(r: FieldReader, e: Entry): MxSpec[] {
   const out: MxSpec[] = [];
   r.items(e.node, e.at).forEach((item, i) => {
     // RFC 7505: a null MX ('.') has preference 0; the others go 10, 20, … by position.
@@ -232,14 +232,14 @@ function readMx(r: Reader, e: Entry): MxSpec[] {
   return out;
 }
 
-function readAliases(r: Reader, e: Entry): AliasSpec[] {
+function readAliases(r: FieldReader, e: Entry): AliasSpec[] {
   return (r.entries(e.node, e.at, 'a mapping of names to their targets, e.g. autoconfig: mail') ?? []).flatMap((a) => {
     const target = r.text(a.node, a.at, 'a target name');
     return target ? [{ name: { text: a.key, at: a.keyAt }, target }] : [];
   });
 }
 
-function readRecords(r: Reader, e: Entry): RecordLine[] {
+function readRecords(r: FieldReader, e: Entry): RecordLine[] {
   return r.items(e.node, e.at).flatMap((item) => {
     const line = r.text(item.node, item.at, `a record in zone-file syntax, e.g. '@ TXT "v=spf1 mx -all"'`);
     const node = item.node;

@@ -56,7 +56,7 @@ export function parseSimpleYaml(text: string): SimpleDocument | undefined {
     start = end + 1;
   }
   try {
-    const reader = new Reader(text, content);
+    const reader = new SimpleParser(text, content);
     return { contents: reader.document(), lines };
   } catch (e) {
     if (e instanceof GiveUp) return undefined;
@@ -64,7 +64,7 @@ export function parseSimpleYaml(text: string): SimpleDocument | undefined {
   }
 }
 
-class Reader {
+class SimpleParser {
   private i = 0;
 
   constructor(

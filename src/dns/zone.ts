@@ -150,7 +150,7 @@ class NodeIndex implements ReadonlyMap<string, ZoneNode> {
 
 /**
  * A Zone built at its first use. A `zones:` definition gives thousands of zones one content
- * (definitions/template.ts), and a snapshot of 100,000 of them built every Zone before serving:
+ * (definitions/recipe.ts), and a snapshot of 100,000 of them built every Zone before serving:
  * 660 MB of nodes, RRsets and names, made in a second of work and five of garbage collection
  * (every object is copied through the young generation). What a server needs of a zone
  * before its first query is only its origin, serial and record count; the rest is built from
@@ -176,7 +176,7 @@ export class DeferredZone implements Zone {
   #built(): Zone {
     if (this.#zone === undefined) {
       this.#zone = this.#build!();
-      this.#build = undefined; // the template and names it holds are no longer needed here
+      this.#build = undefined; // the recipe and names it holds are no longer needed here
     }
     return this.#zone;
   }

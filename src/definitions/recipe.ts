@@ -20,14 +20,14 @@ import type { Checked } from './validate.js';
 
 const MAX_WIRE = 255;
 
-/** A name of the template's records: an index into its relative names, or a name shared as is. */
+/** A name of the recipe's records: an index into its relative names, or a name shared as is. */
 type Ref = number | Name;
 
 /** A zone's relative name i (a Head joined to its origin). */
 type NameOf = (i: number) => Name;
 
 /** One served record, with its names as Refs. */
-interface Recipe {
+interface RecordRecipe {
   readonly owner: Ref;
   readonly type: number;
   readonly ttl: number;
@@ -37,7 +37,7 @@ interface Recipe {
   readonly targetAt?: At;
 }
 
-/** The labels of a name above the template's origin: the part that stays when the origin changes. */
+/** The labels of a name above the recipe's origin: the part that stays when the origin changes. */
 interface Head {
   /** Wire form as latin1 text, letter case kept. */
   readonly text: string;
@@ -45,7 +45,7 @@ interface Head {
   readonly labels: number;
 }
 
-export interface Template {
+export interface ZoneRecipe {
   /** The zone the content was expanded for. */
   readonly checked: Checked;
   /** Origin keys a written name ends in: those zones read it differently, and get expanded. */
@@ -53,10 +53,10 @@ export interface Template {
   /** The longest origin (wire bytes, as its key's length) that keeps every name within 255 bytes. */
   readonly room: number;
   readonly heads: readonly Head[];
-  readonly recipes: readonly Recipe[];
+  readonly records: readonly RecordRecipe[];
   /**
    * The recipes whose checks across zones a copy must run itself (targets outside the zone, or
-   * with problems); for the others a copy's result is the template's own, which was clean,
+   * with problems); for the others a copy's result is the recipe's own, which was clean,
    * as long as no other zone is defined inside the copy's.
    */
   readonly undecided: readonly number[];
@@ -82,10 +82,10 @@ function addSuffixes(keys: Set<string>, n: Name): void {
 }
 
 /**
- * A template from the first zone's expansion, given what the resolver read and made while
+ * A recipe from the first zone's expansion, given what the resolver read and made while
  * expanding it; undefined when that expansion cannot stand for the other zones.
  */
-export function makeTemplate(def: Definition, checked: Checked, texts: readonly string[], made: readonly Name[]): Template | undefined {
+export function makeRecipe(def: Definition, checked: Checked, texts: readonly string[], made: readonly Name[]): ZoneRecipe | undefined {
   if (checked.diagnostics.length > 0) return undefined;
   const origin = checked.origin;
   const exceptional = new Set<string>();
@@ -131,8 +131,8 @@ export function makeTemplate(def: Definition, checked: Checked, texts: readonly 
     }
     return i;
   };
-  const recipes = checked.served.map((s) => recipe(s, ref));
-  return { checked, exceptional, room: MAX_WIRE - longest, heads, recipes, undecided: undecided(def, checked) };
+  const recipes = checked.served.map((s) => recordRecipe(s, ref));
+  return { checked, exceptional, room: MAX_WIRE - longest, heads, records: recipes, undecided: undecided(def, checked) };
 }
 
 /**
@@ -164,7 +164,7 @@ function undecided(def: Definition, checked: Checked): number[] {
   return out;
 }
 
-function recipe(s: Sourced, ref: (n: Name) => Ref): Recipe {
+function recordRecipe(s: Sourced, ref: (n: Name) => Ref): RecordRecipe {
   const { rr, at, targetAt } = s;
   const owner = ref(rr.owner);
   const rdata = rdataRecipe(rr.rdata, ref);
@@ -174,7 +174,7 @@ function recipe(s: Sourced, ref: (n: Name) => Ref): Recipe {
 const pick = (r: Ref, name: NameOf): Name => (typeof r === 'number' ? name(r) : r);
 
 /** The rdata itself when it holds no name to move; else how to make it for a zone. */
-function rdataRecipe(rd: RData, ref: (n: Name) => Ref): Recipe['rdata'] {
+function rdataRecipe(rd: RData, ref: (n: Name) => Ref): RecordRecipe['rdata'] {
   switch (rd.kind) {
     case 'NS':
     case 'CNAME':
@@ -208,36 +208,36 @@ function rdataRecipe(rd: RData, ref: (n: Name) => Ref): Recipe['rdata'] {
   }
 }
 
-/** Whether zone `origin` of the definition reads every name as the template's zone does. */
-export function fits(t: Template, origin: Name): boolean {
+/** Whether zone `origin` of the definition reads every name as the recipe's zone does. */
+export function fits(t: ZoneRecipe, origin: Name): boolean {
   return origin.key.length <= t.room && !t.exceptional.has(origin.key);
 }
 
-/** Zone `origin`'s records from the template: in the template's order, each made anew. */
-export function instantiate(t: Template, origin: Name): ResourceRecord[] {
+/** Zone `origin`'s records from the recipe: in the recipe's order, each made anew. */
+export function instantiate(t: ZoneRecipe, origin: Name): ResourceRecord[] {
   const names = t.heads.map((h) => headName(h, origin));
   const name = (i: number): Name => names[i]!;
-  return t.recipes.map((r) => record(r, name));
+  return t.records.map((r) => record(r, name));
 }
 
-/** How the template's records group into nodes and RRsets; null when some owner is not relative. */
-const shapes = new WeakMap<Template, { readonly shape: ZoneShape; readonly serial: number } | null>();
+/** How the recipe's records group into nodes and RRsets; null when some owner is not relative. */
+const shapes = new WeakMap<ZoneRecipe, { readonly shape: ZoneShape; readonly serial: number } | null>();
 
 /**
- * Zone `origin`'s served Zone from the template, grouped by the template's shape (worked out
+ * Zone `origin`'s served Zone from the recipe, grouped by the recipe's shape (worked out
  * once) instead of from records made and grouped anew: the same Zone buildZone makes from
  * instantiate(t, origin).
  */
-export function buildCopy(t: Template, origin: Name): Zone {
+export function buildCopy(t: ZoneRecipe, origin: Name): Zone {
   let shaped = shapes.get(t);
   if (shaped === undefined) {
     // Every copy groups alike only when every owner is relative to the origin (it always is:
     // owners are in the zone; anything else takes the general path).
-    if (t.recipes.every((r) => typeof r.owner === 'number')) {
+    if (t.records.every((r) => typeof r.owner === 'number')) {
       const records = instantiate(t, t.checked.origin);
       const shape = zoneShape(t.checked.origin, records); // throws unless there is exactly one SOA
       const soa = records.find((rr) => rr.rdata.kind === 'SOA')!.rdata;
-      // Every copy has the template's serial: the SOA recipe moves names, never numbers.
+      // Every copy has the recipe's serial: the SOA recipe moves names, never numbers.
       shaped = { shape, serial: soa.kind === 'SOA' ? soa.serial : NaN };
     } else {
       shaped = null;
@@ -252,46 +252,46 @@ export function buildCopy(t: Template, origin: Name): Zone {
     return buildShapedZone(
       origin,
       shape,
-      (j) => pick(t.recipes[j]!.owner, name),
-      (j) => rdataOf(t.recipes[j]!, name),
+      (j) => pick(t.records[j]!.owner, name),
+      (j) => rdataOf(t.records[j]!, name),
     );
   });
 }
 
-/** Zone `origin`'s records number `which` (indexes into the template's), making only their names. */
-export function someRecords(t: Template, origin: Name, which: readonly number[]): ResourceRecord[] {
+/** Zone `origin`'s records number `which` (indexes into the recipe's), making only their names. */
+export function someRecords(t: ZoneRecipe, origin: Name, which: readonly number[]): ResourceRecord[] {
   const names: Name[] = [];
   const name = (i: number): Name => (names[i] ??= headName(t.heads[i]!, origin));
-  return which.map((j) => record(t.recipes[j]!, name));
+  return which.map((j) => record(t.records[j]!, name));
 }
 
 function headName(h: Head, origin: Name): Name {
   return h.labels === 0 ? origin : joinName(h.text, h.key, h.labels, origin);
 }
 
-function record(r: Recipe, name: NameOf): ResourceRecord {
+function record(r: RecordRecipe, name: NameOf): ResourceRecord {
   return { owner: pick(r.owner, name), type: r.type, ttl: r.ttl, rdata: rdataOf(r, name) };
 }
 
 /** A recipe's rdata in the zone whose names `name` gives: shared, or made for that zone. */
-function rdataOf(r: Recipe, name: NameOf): RData {
+function rdataOf(r: RecordRecipe, name: NameOf): RData {
   return typeof r.rdata === 'function' ? r.rdata(name) : r.rdata;
 }
 
-/** The ZoneView of an instance: its names are the template's with the origin swapped. */
-export class InstanceView implements ZoneView {
+/** The ZoneView of an instance: its names are the recipe's with the origin swapped. */
+export class CopyView implements ZoneView {
   private readonly base: Checked;
 
-  constructor(readonly origin: Name, template: Template) {
-    this.base = template.checked;
+  constructor(readonly origin: Name, recipe: ZoneRecipe) {
+    this.base = recipe.checked;
   }
 
-  /** The template's key for a key at or below this zone's origin. */
+  /** The recipe's key for a key at or below this zone's origin. */
   private there(key: string): string {
     return key.slice(0, key.length - this.origin.key.length) + this.base.origin.key;
   }
 
-  /** A template name in this zone. */
+  /** A recipe name in this zone. */
   private moved(n: Name): Name {
     const from = this.base.origin;
     if (!isAtOrBelow(n, from)) return n;
