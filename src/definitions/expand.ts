@@ -5,8 +5,8 @@
 import { Buffer } from 'node:buffer';
 import { firstLabel, isAtOrBelow, isNameError, nameToText, parseName, ROOT, type Name, type NameError } from '../dns/name.js';
 import { parseRecordLine } from '../dns/presentation.js';
-import { kindType, type RData, type ResourceRecord } from '../dns/records.js';
-import { RRType } from '../dns/types.js';
+import { rdataTarget, rdataType, type RData, type ResourceRecord } from '../dns/records.js';
+import { RRType, typeToText } from '../dns/types.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
 import { dottedRelative, hostNameProblem, resolveName, type Resolver } from './names.js';
 import type { Definition, Written } from './schema.js';
@@ -46,6 +46,21 @@ export function expandZone(def: Definition, origin: Name, resolve: Resolver = re
   return out;
 }
 
+/**
+ * DNSSEC data is made by whoever signs the zone (RFC 4035 §2), never written by hand beside
+ * unsigned data: why each such type is refused in `records:`.
+ */
+const SIGNER_MADE = new Map<number, string>([
+  [RRType.DNSKEY, 'records are made by the signer from its keys, not written in a definition'],
+  [RRType.RRSIG, 'records are signatures made by the signer, not written in a definition'],
+  [RRType.NSEC, 'records are made by the signer for denial of existence, not written in a definition'],
+  [RRType.NSEC3, 'records are made by the signer for denial of existence, not written in a definition'],
+  [RRType.NSEC3PARAM, 'says how a signer hashes names; discodns signs with NSEC, so it has no place here'],
+  [RRType.CDS, 'records are published by the signer for the parent (RFC 7344), not written in a definition'],
+  [RRType.CDNSKEY, 'records are published by the signer for the parent (RFC 7344), not written in a definition'],
+  [RRType.DS, 'records belong to the parent side of a delegation; discodns serves no delegations yet'],
+]);
+
 class Expansion {
   /** What each text written in the definition reads as in this zone: the same name, read once. */
   private readonly read = new Map<string, Name | NameError>();
@@ -75,7 +90,7 @@ class Expansion {
   }
 
   private add(owner: Name, rdata: RData, at: At, targetAt?: At, ttl = this.def.ttl): void {
-    const type = kindType(rdata);
+    const type = rdataType(rdata);
     if (type === undefined) throw new Error('bug: expand makes only typed records');
     const rr: ResourceRecord = { owner, type, ttl, rdata };
     this.out.records.push(targetAt ? { rr, at, targetAt } : { rr, at });
@@ -195,7 +210,12 @@ class Expansion {
         }
         continue;
       }
-      const hasTarget = rr.rdata.kind === 'MX' || rr.rdata.kind === 'SRV' || rr.rdata.kind === 'CNAME';
+      const signing = SIGNER_MADE.get(rr.type);
+      if (signing) {
+        this.error(line.at, `${typeToText(rr.type)} ${signing}: remove this line`);
+        continue;
+      }
+      const hasTarget = rdataTarget(rr.rdata) !== undefined;
       const rdata = this.shared.rdata(rr.rdata);
       const record = rdata === rr.rdata ? rr : { ...rr, rdata };
       this.out.records.push(hasTarget ? { rr: record, at: line.at, targetAt: line.at } : { rr: record, at: line.at });

@@ -8,6 +8,7 @@
 // bytes, and a definition whose first expansion has any problem at all is never copied.
 
 import { isAtOrBelow, isNameError, joinName, parseName, wireText, type Name, type NameError } from '../dns/name.js';
+import { addsTargetAddresses, rdataNames, rdataTarget, rdataWithNames } from '../dns/rdata/index.js';
 import type { RData, ResourceRecord } from '../dns/records.js';
 import { RRType } from '../dns/types.js';
 import { buildShapedZone, buildZone, DeferredZone, zoneShape, type Zone, type ZoneShape } from '../dns/zone.js';
@@ -147,7 +148,7 @@ function undecided(def: Definition, checked: Checked): number[] {
   const out: number[] = [];
   checked.served.forEach((s, j) => {
     const rd = s.rr.rdata;
-    const target = rd.kind === 'SRV' || rd.kind === 'NS' || rd.kind === 'CNAME' ? rd.target : rd.kind === 'MX' ? rd.exchange : undefined;
+    const target = addsTargetAddresses(s.rr.type) || rd.kind === 'CNAME' ? rdataTarget(rd) : undefined;
     if (!target || target.labelCount === 0) return;
     const check = new TargetCheck(world, self);
     check.check(s.rr, s.at, s.targetAt);
@@ -175,37 +176,9 @@ const pick = (r: Ref, name: NameOf): Name => (typeof r === 'number' ? name(r) : 
 
 /** The rdata itself when it holds no name to move; else how to make it for a zone. */
 function rdataRecipe(rd: RData, ref: (n: Name) => Ref): RecordRecipe['rdata'] {
-  switch (rd.kind) {
-    case 'NS':
-    case 'CNAME':
-    case 'PTR': {
-      const t = ref(rd.target);
-      if (typeof t !== 'number') return rd;
-      const kind = rd.kind;
-      return (name) => ({ kind, target: name(t) });
-    }
-    case 'MX': {
-      const x = ref(rd.exchange);
-      if (typeof x !== 'number') return rd;
-      const { preference } = rd;
-      return (name) => ({ kind: 'MX', preference, exchange: name(x) });
-    }
-    case 'SRV': {
-      const t = ref(rd.target);
-      if (typeof t !== 'number') return rd;
-      const { priority, weight, port } = rd;
-      return (name) => ({ kind: 'SRV', priority, weight, port, target: name(t) });
-    }
-    case 'SOA': {
-      const m = ref(rd.mname);
-      const r = ref(rd.rname);
-      if (typeof m !== 'number' && typeof r !== 'number') return rd;
-      const { serial, refresh, retry, expire, minimum } = rd;
-      return (name) => ({ kind: 'SOA', mname: pick(m, name), rname: pick(r, name), serial, refresh, retry, expire, minimum });
-    }
-    default:
-      return rd;
-  }
+  const refs = rdataNames(rd).map(ref);
+  if (refs.every((r) => typeof r !== 'number')) return rd;
+  return (name) => rdataWithNames(rd, refs.map((r) => pick(r, name)));
 }
 
 /** Whether zone `origin` of the definition reads every name as the recipe's zone does. */

@@ -2,10 +2,9 @@
 // outside hosts and carry the same addresses and texts, and every zone's records are held as
 // long as the zones are served: one object for each such value, not one per zone.
 
-import { ipv4Bytes, ipv6Bytes, ipv6Text } from '../dns/ip.js';
 import { ROOT, wireText, type Name } from '../dns/name.js';
-import { formatRdata } from '../dns/presentation.js';
-import type { RData } from '../dns/records.js';
+import { addressData } from '../dns/rdata/address.js';
+import { rdataKey, rdataNames, type RData } from '../dns/rdata/index.js';
 
 /** A service published as not offered: `0 0 0 .` (RFC 2782). */
 export const NOT_OFFERED: RData = Object.freeze({ kind: 'SRV', priority: 0, weight: 0, port: 0, target: ROOT });
@@ -36,35 +35,17 @@ export class Shared {
   address(text: string, family: 4 | 6): RData {
     const key = `${family} ${text}`;
     let rd = this.#rdata.get(key);
-    if (!rd) {
-      if (family === 4) {
-        rd = { kind: 'A', address: text, bytes: ipv4Bytes(text) };
-      } else {
-        const bytes = ipv6Bytes(text);
-        rd = { kind: 'AAAA', address: ipv6Text(bytes), bytes };
-      }
-      this.#rdata.set(key, rd);
-    }
+    if (!rd) this.#rdata.set(key, (rd = addressData(text, family)));
     return rd;
   }
 
-  /** Rdata that holds no name, by kind and presentation; anything else as it is. */
+  /** Rdata that holds no name, one object per value; anything else as it is. */
   rdata(rd: RData): RData {
-    switch (rd.kind) {
-      case 'A':
-      case 'AAAA':
-      case 'TXT':
-      case 'CAA':
-      case 'TLSA':
-      case 'generic': {
-        const key = `${rd.kind} ${formatRdata(rd)}`;
-        const known = this.#rdata.get(key);
-        if (known) return known;
-        this.#rdata.set(key, rd);
-        return rd;
-      }
-      default:
-        return rd;
-    }
+    if (rdataNames(rd).length > 0) return rd;
+    const key = rdataKey(rd);
+    const known = this.#rdata.get(key);
+    if (known) return known;
+    this.#rdata.set(key, rd);
+    return rd;
   }
 }

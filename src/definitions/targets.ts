@@ -4,6 +4,7 @@
 
 import { isAtOrBelow, nameToText, type Name } from '../dns/name.js';
 import { sortedIndexOf } from '../dns/sorted.js';
+import { addsTargetAddresses, rdataTarget } from '../dns/rdata/index.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { RRType, typeToText } from '../dns/types.js';
 import { error, warning, where, type At, type Diagnostic } from './diagnostics.js';
@@ -146,7 +147,7 @@ export class TargetCheck {
     const rd = rr.rdata;
     const at = targetAt ?? recordAt;
     if (rd.kind === 'CNAME') return this.alias(rr.owner, rd.target, recordAt, at);
-    const target = rd.kind === 'SRV' || rd.kind === 'NS' ? rd.target : rd.kind === 'MX' ? rd.exchange : undefined;
+    const target = addsTargetAddresses(rr.type) ? rdataTarget(rd) : undefined;
     // '.' is "not offered" for SRV (RFC 2782) and "no mail" for MX (RFC 7505).
     if (!target || target.labelCount === 0) return;
     const there = this.zones.zoneOf(target, this.zone);

@@ -2,8 +2,7 @@
 // RRset (RFC 2181 §5.2). Returns the records as they will be served.
 
 import { nameToText, type Name } from '../dns/name.js';
-import { formatRdata } from '../dns/presentation.js';
-import type { RData } from '../dns/records.js';
+import { formatRdata, rdataKey } from '../dns/rdata/index.js';
 import { RRType, typeToText } from '../dns/types.js';
 import { error, warning, where, type Diagnostic } from './diagnostics.js';
 import type { Expanded, Sourced } from './expand.js';
@@ -31,22 +30,6 @@ export function checkZone(x: Expanded): Checked {
     }),
     index,
   };
-}
-
-/** Identity of rdata for duplicate detection: names compare case-blind (RFC 4343). */
-function rdataKey(rdata: RData): string {
-  switch (rdata.kind) {
-    case 'NS':
-    case 'CNAME':
-    case 'PTR':
-      return rdata.target.key;
-    case 'MX':
-      return `${rdata.preference} ${rdata.exchange.key}`;
-    case 'SRV':
-      return `${rdata.priority} ${rdata.weight} ${rdata.port} ${rdata.target.key}`;
-    default:
-      return formatRdata(rdata);
-  }
 }
 
 function dedupe(records: readonly Sourced[], diagnostics: Diagnostic[]): Sourced[] {

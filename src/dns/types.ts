@@ -1,4 +1,4 @@
-// Record types, classes, rcodes and opcodes by their IANA numbers, and their mnemonics.
+// Record types the code names, classes and rcodes, by their IANA numbers.
 
 export const RRType = {
   A: 1,
@@ -17,7 +17,11 @@ export const RRType = {
   RRSIG: 46,
   NSEC: 47,
   DNSKEY: 48,
+  NSEC3: 50,
+  NSEC3PARAM: 51,
   TLSA: 52,
+  CDS: 59,
+  CDNSKEY: 60,
   SVCB: 64,
   HTTPS: 65,
   IXFR: 251,
@@ -28,25 +32,8 @@ export const RRType = {
   CAA: 257,
 } as const;
 
-const mnemonicByCode = new Map<number, string>(Object.entries(RRType).map(([k, v]) => [v, k]));
-
-/** `SRV`, or `TYPE65280` for a type without a mnemonic (RFC 3597 §5). */
-export function typeToText(type: number): string {
-  return mnemonicByCode.get(type) ?? `TYPE${type}`;
-}
-
-/** Parses a type mnemonic or `TYPEnnn`; undefined when neither. */
-export function typeFromText(text: string): number | undefined {
-  const upper = text.toUpperCase();
-  const known = (RRType as Record<string, number>)[upper];
-  if (known !== undefined) return known;
-  const m = /^TYPE([0-9]{1,5})$/.exec(upper);
-  if (m) {
-    const v = Number(m[1]);
-    if (v <= 0xffff) return v;
-  }
-  return undefined;
-}
+// Mnemonics come from the table of codecs, which also knows the meta types.
+export { typeFromText, typeToText } from './rdata/index.js';
 
 export const RRClass = { IN: 1, CH: 3, HS: 4, NONE: 254, ANY: 255 } as const;
 

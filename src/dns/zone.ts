@@ -2,7 +2,8 @@
 // and the SOA that negative answers carry, all worked out once when the zone is built.
 
 import { isAtOrBelow, nameToText, parentName, type Name } from './name.js';
-import { rdataTarget, type RData, type ResourceRecord, type RRset } from './records.js';
+import { rdataNames } from './rdata/index.js';
+import type { RData, ResourceRecord, RRset } from './records.js';
 import { sortedIndexOf } from './sorted.js';
 import { RRType } from './types.js';
 
@@ -212,7 +213,7 @@ function rdatasOf(rdatas: RData[]): readonly RData[] {
   if (rdatas.length > 1) return Object.freeze(rdatas);
   const rd = rdatas[0]!;
   // Rdata naming a host of the zone is the zone's own: nothing to share, and no entry to make.
-  if (rd.kind === 'SOA' || (rdataTarget(rd)?.labelCount ?? 0) > 0) return Object.freeze(rdatas);
+  if (rdataNames(rd).some((n) => n.labelCount > 0)) return Object.freeze(rdatas);
   let shared = single.get(rd);
   if (!shared) single.set(rd, (shared = Object.freeze([rd])));
   return shared;

@@ -1,14 +1,16 @@
-// Writes DNS messages: names with compression (RFC 1035 §4.1.4), records, rdata per type.
+// Writes DNS messages: names with compression (RFC 1035 §4.1.4) and records; each type's
+// data is written by its codec (dns/rdata/).
 
 import { Buffer } from 'node:buffer';
 import type { Name } from '../dns/name.js';
-import type { RData, RRset } from '../dns/records.js';
+import { encodeRdata, type WireSink } from '../dns/rdata/index.js';
+import type { RRset } from '../dns/records.js';
 import { RRClass } from '../dns/types.js';
 
 /** Pointers can only reach the first 16 KiB of a message. */
 const MAX_POINTER = 0x3fff;
 
-export class MessageWriter {
+export class MessageWriter implements WireSink {
   readonly buf: Buffer;
   pos = 0;
   /** Name suffix key (lowercased wire, latin1) -> offset where those labels were written. */
@@ -78,64 +80,9 @@ export class MessageWriter {
       this.u32(ttl);
       const lenAt = this.pos;
       this.pos += 2;
-      this.rdata(rdata);
+      encodeRdata(rdata, this);
       this.buf.writeUInt16BE(this.pos - lenAt - 2, lenAt);
     }
     return rrset.rdatas.length;
-  }
-
-  private rdata(rdata: RData): void {
-    switch (rdata.kind) {
-      case 'A':
-      case 'AAAA':
-        this.bytes(rdata.bytes);
-        return;
-      // RFC 3597 §4: compression in rdata only for the RFC 1035 types.
-      case 'NS':
-      case 'CNAME':
-      case 'PTR':
-        this.name(rdata.target, true);
-        return;
-      case 'MX':
-        this.u16(rdata.preference);
-        this.name(rdata.exchange, true);
-        return;
-      case 'SOA':
-        this.name(rdata.mname, true);
-        this.name(rdata.rname, true);
-        this.u32(rdata.serial);
-        this.u32(rdata.refresh);
-        this.u32(rdata.retry);
-        this.u32(rdata.expire);
-        this.u32(rdata.minimum);
-        return;
-      case 'SRV':
-        this.u16(rdata.priority);
-        this.u16(rdata.weight);
-        this.u16(rdata.port);
-        this.name(rdata.target, false); // RFC 2782: the target is never compressed
-        return;
-      case 'TXT':
-        for (const s of rdata.strings) {
-          this.u8(s.length);
-          this.bytes(s);
-        }
-        return;
-      case 'CAA':
-        this.u8(rdata.flags);
-        this.u8(rdata.tag.length);
-        this.bytes(Buffer.from(rdata.tag, 'latin1'));
-        this.bytes(rdata.value);
-        return;
-      case 'TLSA':
-        this.u8(rdata.usage);
-        this.u8(rdata.selector);
-        this.u8(rdata.matchingType);
-        this.bytes(rdata.data);
-        return;
-      case 'generic':
-        this.bytes(rdata.data);
-        return;
-    }
   }
 }
