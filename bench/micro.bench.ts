@@ -1,4 +1,4 @@
-// Per-operation cost of the query path, in-process (vitest bench): parse, template lookup,
+// Per-operation cost of the query path, in-process (vitest bench): parse, answer-cache lookup,
 // response assembly, and the slow path for names that do not exist.
 import { bench, describe } from 'vitest';
 import { handleMessage } from '../src/server/handler.js';
@@ -16,7 +16,7 @@ const stats = newStats();
 const srv = buildQuery({ id: 1, qname: '_imaps._tcp.Example.com', qtype: 33, edns: { udpSize: 1232 } });
 const parsed = parseQuery(srv);
 if (parsed.kind !== 'query') throw new Error('bench query did not parse');
-const template = answerFor(snapshot, srv, parsed);
+const compiled = answerFor(snapshot, srv, parsed);
 let n = 0;
 
 describe('query path', () => {
@@ -27,7 +27,7 @@ describe('query path', () => {
     answerFor(snapshot, srv, parsed);
   });
   bench('assemble (SRV + additionals + OPT)', () => {
-    assemble(srv, parsed, template.bytes, template.at, 1232, options.edns);
+    assemble(srv, parsed, compiled.bytes, compiled.at, 1232, options.edns);
   });
   bench('handleMessage, existing name', () => {
     handleMessage(snapshot, srv, 'udp', options, stats);

@@ -1,14 +1,16 @@
-// The answer cache: compiled answers by query hash, in one buffer of records under an
-// open-addressing table. A hit reads one table slot and one record in place: no Map, no recency
-// list, no object per answer. On these machines that answers UDP about 10% faster than the LRU
-// of template objects it replaces, and 5% faster than the same records indexed by lru-cache
-// (A/B, two servers on one core loaded at once). The likely reason: these kernels run with
-// page-table isolation on CPUs without PCID, so each system call flushes the TLB, and each page
-// a query touches after its two system calls costs a page walk; the LRU touched six or more.
+// The answer cache: compiled answers by query hash, in one buffer of entries under an
+// open-addressing table. A hit reads one table slot and one entry in place: no Map, no recency
+// list, no object per answer. Why not lru-cache: docs/performance.md, "The answer cache".
 
 import { Buffer } from 'node:buffer';
-import { copyWithKey, RECORD_HASH, RECORD_KEY, recordKeyLength, recordSize, sizeWithKey, type Template } from '../wire/compile.js';
+import { ANSWER_KEY, answerKeyLength, answerSize, copyWithKey, sizeWithKey, type CompiledAnswer } from '../wire/compile.js';
 import { sameKey, type Query } from '../wire/query.js';
+
+// Each entry: u32 its size, i32 the hash it is indexed under, then the compiled answer.
+const ENTRY_SIZE = 0;
+const ENTRY_HASH = 4;
+/** Where an entry's compiled answer starts. */
+export const ENTRY_ANSWER = 8;
 
 /**
  * Bytes per answer a lane may hold: discovery answers (an SRV RRset with the targets'
@@ -25,18 +27,18 @@ export function laneBytes(answers: number): number {
 }
 
 /**
- * One ring of records, first in first out: the oldest record makes room. A hot answer that is
+ * One ring of entries, first in first out: the oldest entry makes room. A hot answer that is
  * evicted is compiled again at its next ask, once per turn of the ring.
  */
 class Lane {
   readonly start: number;
   readonly end: number;
   count = 0;
-  /** Next record goes here. */
+  /** Next entry goes here. */
   head: number;
-  /** Oldest record. The live records are [tail, head), or [tail, wrapEnd) then [start, head). */
+  /** Oldest entry. The live entries are [tail, head), or [tail, wrapEnd) then [start, head). */
   tail: number;
-  /** Where the records before a wrap end; -1 when not wrapped. */
+  /** Where the entries before a wrap end; -1 when not wrapped. */
   wrapEnd = -1;
 
   constructor(start: number, bytes: number, readonly maxAnswers: number) {
@@ -77,7 +79,7 @@ export class AnswerCache {
   /**
    * The doorkeeper of the negative lane: hash + 1 of the last negative answer asked for, per
    * slot (hash & onceMask). A negative answer is cached at its second ask, so a flood of names
-   * each asked once costs one word written per query, not a record copied and one evicted.
+   * each asked once costs one word written per query, not an entry copied and one evicted.
    */
   private readonly askedOnce: Int32Array;
   private readonly onceMask: number;
@@ -108,7 +110,10 @@ export class AnswerCache {
     return this.negatives.count;
   }
 
-  /** Offset in `bytes` of the answer to the query in `msg`, or -1. */
+  /**
+   * Offset in `bytes` of the compiled answer to the query in `msg`, or -1. The answer stays
+   * there until the next add or addNegative, which may evict it: read it before either.
+   */
   find(msg: Buffer, query: Query): number {
     const hash = query.hash;
     const slots = this.slots;
@@ -116,45 +121,44 @@ export class AnswerCache {
       const ref = slots[2 * i + 1]!;
       if (ref === 0) return -1;
       if (slots[2 * i] === hash) {
-        const at = ref - 1;
+        const at = ref - 1 + ENTRY_ANSWER;
         // Two keys can share a hash (30 bits, seeded): both are kept, told apart by their key.
-        if (sameKey(this.bytes, at + RECORD_KEY, recordKeyLength(this.bytes, at), msg, query)) return at;
+        if (sameKey(this.bytes, at + ANSWER_KEY, answerKeyLength(this.bytes, at), msg, query)) return at;
       }
     }
   }
 
   /**
    * Caches a compiled answer at an existing name under `hash` (the caller found none for its
-   * key) and returns the copy, or the template itself when it is too large to cache: more than
-   * a quarter of its lane.
+   * key) and returns the cached copy, or `answer` itself when it is too large to cache: more
+   * than a quarter of its lane. A cached copy is valid until the next add or addNegative.
    */
-  add(hash: number, template: Template): Template {
-    const size = recordSize(template.bytes, template.at);
-    const at = this.place(this.answers, hash, size);
-    if (at < 0) return template;
-    template.bytes.copy(this.bytes, at, template.at, template.at + size);
-    this.bytes.writeInt32LE(hash, at + RECORD_HASH);
-    return { bytes: this.bytes, at };
+  add(hash: number, answer: CompiledAnswer): CompiledAnswer {
+    const size = answerSize(answer.bytes, answer.at);
+    const at = this.place(this.answers, hash, ENTRY_ANSWER + size);
+    if (at < 0) return answer;
+    answer.bytes.copy(this.bytes, at + ENTRY_ANSWER, answer.at, answer.at + size);
+    return { bytes: this.bytes, at: at + ENTRY_ANSWER };
   }
 
   /**
    * Caches a zone's negative answer (`shared`, which has no key) for one query key, if that key
-   * (or one with its hash) was asked for before; returns the copy, or `shared`.
+   * (or one with its hash) was asked for before; returns the cached copy (valid until the next
+   * add or addNegative), or `shared`.
    */
-  addNegative(hash: number, shared: Template, key: string): Template {
+  addNegative(hash: number, shared: CompiledAnswer, key: string): CompiledAnswer {
     const seen = hash & this.onceMask;
     if (this.askedOnce[seen] !== hash + 1) {
       this.askedOnce[seen] = hash + 1;
       return shared;
     }
-    const at = this.place(this.negatives, hash, sizeWithKey(shared, key));
+    const at = this.place(this.negatives, hash, ENTRY_ANSWER + sizeWithKey(shared, key));
     if (at < 0) return shared;
-    copyWithKey(shared, key, this.bytes, at);
-    this.bytes.writeInt32LE(hash, at + RECORD_HASH);
-    return { bytes: this.bytes, at };
+    copyWithKey(shared, key, this.bytes, at + ENTRY_ANSWER);
+    return { bytes: this.bytes, at: at + ENTRY_ANSWER };
   }
 
-  /** Room for a record of `size` bytes in `lane`, indexed under `hash`; -1 when too large. */
+  /** Room for an entry of `size` bytes in `lane`, its header written and indexed under `hash`; -1 when too large. */
   private place(lane: Lane, hash: number, size: number): number {
     if (size > (lane.end - lane.start) / 4) return -1;
     while (lane.count >= lane.maxAnswers) this.evictOldest(lane);
@@ -165,10 +169,12 @@ export class AnswerCache {
     while (this.slots[2 * i + 1] !== 0) i = (i + 1) & this.mask;
     this.slots[2 * i] = hash;
     this.slots[2 * i + 1] = at + 1;
+    this.bytes.writeUInt32LE(size, at + ENTRY_SIZE);
+    this.bytes.writeInt32LE(hash, at + ENTRY_HASH);
     return at;
   }
 
-  /** Evicts the oldest records of `lane` until `size` bytes are free at its head; returns where. */
+  /** Evicts the oldest entries of `lane` until `size` bytes are free at its head; returns where. */
   private makeRoom(lane: Lane, size: number): number {
     for (;;) {
       if (lane.wrapEnd < 0) {
@@ -187,9 +193,9 @@ export class AnswerCache {
 
   private evictOldest(lane: Lane): void {
     const at = lane.tail;
-    this.unindex(this.bytes.readInt32LE(at + RECORD_HASH), at + 1);
+    this.unindex(this.bytes.readInt32LE(at + ENTRY_HASH), at + 1);
     lane.count--;
-    lane.tail = at + recordSize(this.bytes, at);
+    lane.tail = at + this.bytes.readUInt32LE(at + ENTRY_SIZE);
     if (lane.tail === lane.wrapEnd) {
       lane.tail = lane.start;
       lane.wrapEnd = -1;
@@ -203,7 +209,7 @@ export class AnswerCache {
     const mask = this.mask;
     let hole = hash & mask;
     for (let probes = 0; slots[2 * hole + 1] !== ref; probes++) {
-      if (probes > mask) throw new Error(`bug: answer cache record at ${ref - 1} is not in its table`);
+      if (probes > mask) throw new Error(`bug: answer cache entry at ${ref - 1} is not in its table`);
       hole = (hole + 1) & mask;
     }
     for (let j = (hole + 1) & mask; slots[2 * j + 1] !== 0; j = (j + 1) & mask) {

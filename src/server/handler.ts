@@ -1,7 +1,9 @@
-// Bytes in, bytes out: the one place where a query's rcode is chosen. Never throws for any input.
+// Bytes in, bytes out. Protocol errors get their rcode here (FORMERR, NOTIMP, BADVERS, REFUSED
+// for classes and transfers we do not serve); data answers get theirs from the lookup result's
+// kind (wire/compile.ts, rcodeOf). Never throws for any input.
 
 import { RRClass, RRType, Rcode } from '../dns/types.js';
-import { recordRcode, type Template } from '../wire/compile.js';
+import { answerRcode, type CompiledAnswer } from '../wire/compile.js';
 import { nameKeyOf, parseQuery, queryKey, type Query } from '../wire/query.js';
 import { assemble, emptyResponse, TCP_MAX, udpLimit, type EdnsIdentity } from '../wire/respond.js';
 import { answerUncached, type Snapshot } from './snapshot.js';
@@ -13,7 +15,7 @@ export interface HandlerOptions {
   /** Our UDP size cap (RFC 8906; 1232 by default) and NSID. */
   readonly edns: EdnsIdentity;
   /** CHAOS-class TXT answers (id.server, version.bind, …) by qname key; absent names: REFUSED. */
-  readonly chaos: ReadonlyMap<string, Template>;
+  readonly chaos: ReadonlyMap<string, CompiledAnswer>;
 }
 
 /** The response to one DNS message, or undefined when it deserves none. */
@@ -43,7 +45,7 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
   if (query.qtype === RRType.AXFR || query.qtype === RRType.IXFR) {
     return refuse(msg, query, transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED, transport, options, stats);
   }
-  // A hit in the answer cache is read in place; only a miss makes a Template.
+  // A hit in the answer cache is read in place; only a miss makes a CompiledAnswer.
   const answers = snapshot.answers;
   const at = answers.find(msg, query);
   if (at >= 0) return respond(msg, query, answers.bytes, at, transport, options, stats);
@@ -56,7 +58,7 @@ function respond(msg: Buffer, query: Query, bytes: Buffer, at: number, transport
   const limit = transport === 'udp' ? udpLimit(query.edns, options.edns.udpSize) : TCP_MAX;
   const out = assemble(msg, query, bytes, at, limit, options.edns);
   if (out[2]! & 0x02) stats.truncated++; // TC
-  countQuery(stats, transport, query.qtype, recordRcode(bytes, at));
+  countQuery(stats, transport, query.qtype, answerRcode(bytes, at));
   return out;
 }
 

@@ -3,7 +3,7 @@
 
 import { Buffer } from 'node:buffer';
 import { name } from '../dns/name.js';
-import { compileChaosTemplate, type Template } from '../wire/compile.js';
+import { compileChaosAnswer, type CompiledAnswer } from '../wire/compile.js';
 import { MessageWriter } from '../wire/writer.js';
 import type { HandlerOptions } from './handler.js';
 
@@ -15,12 +15,12 @@ export interface IdentityConfig {
 }
 
 export function handlerOptions(c: IdentityConfig): HandlerOptions {
-  const chaos = new Map<string, Template>();
+  const chaos = new Map<string, CompiledAnswer>();
   const w = new MessageWriter();
   const add = (qname: string, text: string): void => {
     if (!text) return;
     const n = name(qname);
-    chaos.set(n.key, compileChaosTemplate(w, n, text));
+    chaos.set(n.key, compileChaosAnswer(w, n, text));
   };
   add('id.server.', c.id);
   add('hostname.bind.', c.id);

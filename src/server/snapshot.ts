@@ -3,13 +3,12 @@
 // snapshot aside and swaps one reference.
 
 import { LRUCache } from 'lru-cache';
-import { buildCatalog, findZone, type Catalog } from '../dns/catalog.js';
+import { buildCatalog, type Catalog } from '../dns/catalog.js';
 import type { Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { buildZone, type Zone } from '../dns/zone.js';
-import { lookup } from '../dns/lookup.js';
-import { RRType } from '../dns/types.js';
-import { compileNegatives, compileTemplate, REFUSED_TEMPLATE, type Template, type ZoneNegatives } from '../wire/compile.js';
+import { isZoneNegative, lookup } from '../dns/lookup.js';
+import { compileAnswer, compileNegatives, REFUSED_ANSWER, type CompiledAnswer, type ZoneNegatives } from '../wire/compile.js';
 import { nameKeyOf, queryKey, type Query } from '../wire/query.js';
 import { MessageWriter } from '../wire/writer.js';
 import { AnswerCache } from './answer-cache.js';
@@ -45,33 +44,24 @@ export interface Snapshot {
 // Compiling is synchronous, so one writer serves every snapshot.
 const writer = new MessageWriter();
 
-/** The compiled answer for a query (in `msg`). */
-export function answerFor(snapshot: Snapshot, msg: Buffer, query: Query): Template {
+/** The compiled answer for a query (in `msg`): from the answer cache, or looked up and compiled. */
+export function answerFor(snapshot: Snapshot, msg: Buffer, query: Query): CompiledAnswer {
   const at = snapshot.answers.find(msg, query);
   return at >= 0 ? { bytes: snapshot.answers.bytes, at } : answerUncached(snapshot, msg, query);
 }
 
 /**
- * The answer for a query the answer cache does not hold (see AnswerCache.find, which the UDP
- * and TCP paths call first, so that a hit makes no object).
+ * The answer for a query the answer cache does not hold (the UDP and TCP paths call
+ * AnswerCache.find first, so that a hit makes no object): looked up, compiled and cached.
  */
-export function answerUncached(snapshot: Snapshot, msg: Buffer, query: Query): Template {
+export function answerUncached(snapshot: Snapshot, msg: Buffer, query: Query): CompiledAnswer {
   const key = queryKey(msg, query);
-  const nameKey = nameKeyOf(key);
-  // With nested zones served, a name belongs to the deepest zone that encloses it: findZone.
-  const zone = findZone(snapshot.catalog, nameKey);
-  if (!zone) return REFUSED_TEMPLATE;
-  const node = zone.nodes.get(nameKey);
-  // Negative answers are one pair per zone; from a key's second ask they are copied for it
-  // into the cache's negative lane, so that the next ask finds its answer without this search.
-  if (!node) return snapshot.answers.addNegative(query.hash, negativesOf(snapshot, zone).nxdomain, key);
-  // A type the name lacks, with no CNAME to follow: the zone's NODATA, in the negative lane,
-  // so a flood of random types cannot churn the answers. ANY is compiled (RFC 8482: one RRset).
-  const qtype = query.qtype;
-  if (qtype !== RRType.ANY && !node.rrsets.has(qtype) && !node.rrsets.has(RRType.CNAME)) {
-    return snapshot.answers.addNegative(query.hash, negativesOf(snapshot, zone).nodata, key);
-  }
-  return snapshot.answers.add(query.hash, compileTemplate(writer, node.name, qtype, lookup(snapshot.catalog, node.name, qtype), key));
+  const result = lookup(snapshot.catalog, nameKeyOf(key), query.qtype);
+  if (result.kind === 'refused') return REFUSED_ANSWER;
+  // A zone's negative answers are one pair per zone; from a key's second ask they are copied
+  // for it into the cache's negative lane, so a flood of names or types never turns the answers.
+  if (isZoneNegative(result)) return snapshot.answers.addNegative(query.hash, negativesOf(snapshot, result.zone)[result.kind], key);
+  return snapshot.answers.add(query.hash, compileAnswer(writer, result, key));
 }
 
 function negativesOf(snapshot: Snapshot, zone: Zone): ZoneNegatives {

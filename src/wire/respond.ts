@@ -1,10 +1,10 @@
-// Response assembly: header + the question as sent + a template body + OPT, cut to size.
+// Response assembly: header + the question as sent + a compiled answer's body + OPT, cut to size.
 
 // Imported, not the global: Node defines globalThis.Buffer (and process) with a getter, and
 // optimized code reads a getter through an IC call on every use, here once per response.
 import { Buffer } from 'node:buffer';
 import type { Edns, Query } from './query.js';
-import { RECORD_KEY, recordAa, recordAncount, recordArcount, recordBodyLength, recordKeyLength, recordNscount, recordRcode, recordWithoutAdditional } from './compile.js';
+import { ANSWER_KEY, answerAa, answerAncount, answerArcount, answerBodyLength, answerKeyLength, answerNscount, answerRcode, answerWithoutAdditional } from './compile.js';
 
 const HEADER = 12;
 const OPT_SIZE = 11;
@@ -92,15 +92,15 @@ export function assemble(msg: Buffer, query: Query, bytes: Buffer, at: number, l
   const qlen = query.questionEnd - HEADER;
   const opt = optSize(query.edns, us);
   const fixed = HEADER + qlen + opt;
-  const bodyAt = at + RECORD_KEY + recordKeyLength(bytes, at); // the body's bytes begin after the query key's
-  const rcode = recordRcode(bytes, at);
-  let bodyLen = recordBodyLength(bytes, at);
-  let arcount = recordArcount(bytes, at);
-  let ancount = recordAncount(bytes, at);
-  let nscount = recordNscount(bytes, at);
+  const bodyAt = at + ANSWER_KEY + answerKeyLength(bytes, at); // the body's bytes begin after the query key's
+  const rcode = answerRcode(bytes, at);
+  let bodyLen = answerBodyLength(bytes, at);
+  let arcount = answerArcount(bytes, at);
+  let ancount = answerAncount(bytes, at);
+  let nscount = answerNscount(bytes, at);
   let truncated = false;
   if (fixed + bodyLen > limit) {
-    const withoutAdditional = recordWithoutAdditional(bytes, at);
+    const withoutAdditional = answerWithoutAdditional(bytes, at);
     if (fixed + withoutAdditional <= limit) {
       bodyLen = withoutAdditional;
       arcount = 0;
@@ -111,7 +111,7 @@ export function assemble(msg: Buffer, query: Query, bytes: Buffer, at: number, l
     }
   }
   const out = Buffer.allocUnsafe(fixed + bodyLen);
-  writeHeader(out, query.id, 0, recordAa(bytes, at), truncated, query.rd, rcode, [1, ancount, nscount, arcount + (opt ? 1 : 0)]);
+  writeHeader(out, query.id, 0, answerAa(bytes, at), truncated, query.rd, rcode, [1, ancount, nscount, arcount + (opt ? 1 : 0)]);
   copyBytes(msg, HEADER, out, HEADER, qlen); // the question as sent
   copyBytes(bytes, bodyAt, out, HEADER + qlen, bodyLen);
   if (query.edns) writeOpt(out, HEADER + qlen + bodyLen, us, rcode, query.edns);

@@ -1,8 +1,8 @@
 // The answer cache's ring and table: whatever is found is what was cached for that key, eviction
 // is oldest first under both bounds, and keys sharing a hash stay apart.
 import { describe, expect, it } from 'vitest';
-import { AnswerCache, BYTES_PER_ANSWER, laneBytes, negativeLimit } from '../../src/server/answer-cache.js';
-import { answerRecord, RECORD_KEY, recordSize, type Template } from '../../src/wire/compile.js';
+import { AnswerCache, BYTES_PER_ANSWER, ENTRY_ANSWER, laneBytes, negativeLimit } from '../../src/server/answer-cache.js';
+import { ANSWER_KEY, answerSize, compiledAnswer, type CompiledAnswer } from '../../src/wire/compile.js';
 import { parseQuery, queryKey, type Query } from '../../src/wire/query.js';
 import { buildQuery } from '../support/query.js';
 
@@ -10,9 +10,9 @@ interface Asked {
   readonly msg: Buffer;
   readonly query: Query;
   /** The answer as the cache should hold it: with the query key. */
-  readonly stored: Template;
+  readonly stored: CompiledAnswer;
   /** The same answer without a key, as a zone's shared negative answer is. */
-  readonly shared: Template;
+  readonly shared: CompiledAnswer;
 }
 
 /** A query for n<i>.example.com and a record of `bodyLength` bytes keyed by it, hash forced to `hash`. */
@@ -25,13 +25,15 @@ function asked(i: number, hash: number, bodyLength: number): Asked {
   return {
     msg,
     query,
-    stored: answerRecord(0, true, 1, 0, 0, bodyLength, queryKey(msg, query), body),
-    shared: answerRecord(0, true, 1, 0, 0, bodyLength, '', body),
+    stored: compiledAnswer(0, true, 1, 0, 0, bodyLength, queryKey(msg, query), body),
+    shared: compiledAnswer(0, true, 1, 0, 0, bodyLength, '', body),
   };
 }
 
-const bytesOf = (bytes: Buffer, at: number): Buffer => bytes.subarray(at + 4 + 4, at + recordSize(bytes, at)); // past size and hash
-const sameRecord = (cache: AnswerCache, at: number, t: Template): boolean => bytesOf(cache.bytes, at).equals(bytesOf(t.bytes, t.at));
+const bytesOf = (bytes: Buffer, at: number): Buffer => bytes.subarray(at, at + answerSize(bytes, at));
+/** Bytes an answer takes in its lane: its entry's header and the answer. */
+const entrySize = (t: CompiledAnswer): number => ENTRY_ANSWER + answerSize(t.bytes, t.at);
+const sameRecord = (cache: AnswerCache, at: number, t: CompiledAnswer): boolean => bytesOf(cache.bytes, at).equals(bytesOf(t.bytes, t.at));
 
 /** What one lane should hold: the newest of what was added to it that fit its two bounds. */
 interface LaneModel {
@@ -53,7 +55,7 @@ function checkLane(cache: AnswerCache, lane: LaneModel, count: number, maxRecord
   for (let k = cached.length - 1 - present; k >= 0; k--) expect(cache.find(cached[k]!.msg, cached[k]!.query)).toBe(-1);
   expect(count).toBe(present);
   expect(present).toBeLessThanOrEqual(lane.maxAnswers);
-  const bytes = cached.slice(cached.length - present).reduce((n, x) => n + recordSize(x.stored.bytes, 0), 0);
+  const bytes = cached.slice(cached.length - present).reduce((n, x) => n + entrySize(x.stored), 0);
   expect(bytes).toBeLessThanOrEqual(lane.bytes);
   // And it keeps as many as it fits: once the lane has had to evict, what is free is at most
   // the gap an eviction left (under one record) and the end the last wrap skipped (under one).
@@ -73,7 +75,7 @@ function checkAgainstModel(seed: number, maxAnswers: number, maxBody: number, ha
   const cache = new AnswerCache(maxAnswers);
   const answers: LaneModel = { cached: [], maxAnswers, bytes: laneBytes(maxAnswers) };
   const negatives: LaneModel = { cached: [], maxAnswers: negativeLimit(maxAnswers), bytes: laneBytes(negativeLimit(maxAnswers)) };
-  const maxRecord = RECORD_KEY + 32 + maxBody;
+  const maxRecord = ENTRY_ANSWER + ANSWER_KEY + 32 + maxBody;
   for (let i = 0; i < adds; i++) {
     // Hashes at both ends of the table, so that probe chains also run past its last slot.
     const h = random(hashes);
@@ -81,12 +83,12 @@ function checkAgainstModel(seed: number, maxAnswers: number, maxBody: number, ha
     expect(cache.find(a.msg, a.query)).toBe(-1); // a new key is never found
     const negative = random(2) === 0;
     const lane = negative ? negatives : answers;
-    const addNegative = (): Template => cache.addNegative(a.query.hash, a.shared, queryKey(a.msg, a.query));
+    const addNegative = (): CompiledAnswer => cache.addNegative(a.query.hash, a.shared, queryKey(a.msg, a.query));
     let copy = negative ? addNegative() : cache.add(a.query.hash, a.stored);
     // A negative answer is cached at its second ask (or the first, if its hash was asked before).
     if (copy === a.shared) copy = addNegative();
     if (copy === a.stored || copy === a.shared) {
-      expect(recordSize(a.stored.bytes, 0)).toBeGreaterThan(lane.bytes / 4);
+      expect(entrySize(a.stored)).toBeGreaterThan(lane.bytes / 4);
       continue;
     }
     lane.cached.push(a);

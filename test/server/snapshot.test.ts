@@ -6,7 +6,7 @@ import { answerFor } from '../../src/server/snapshot.js';
 import { newStats } from '../../src/server/stats.js';
 import { parseQuery, queryKey, type Query } from '../../src/wire/query.js';
 import { negativeLimit } from '../../src/server/answer-cache.js';
-import { RECORD_KEY, recordKeyLength, type Template } from '../../src/wire/compile.js';
+import { ANSWER_KEY, answerKeyLength, type CompiledAnswer } from '../../src/wire/compile.js';
 import { assemble } from '../../src/wire/respond.js';
 import { buildQuery, normalize } from '../support/query.js';
 import { EXAMPLE_ZONE, snapshotFromText } from '../support/zonetext.js';
@@ -126,7 +126,7 @@ describe('the answer cache, keyed by query hash', () => {
     const pb = parseQuery(b);
     if (pa.kind !== 'query' || pb.kind !== 'query') throw new Error('did not parse');
     const collided = { ...pb, hash: pa.hash }; // as if the two names hashed alike
-    const keyOf = (t: Template) => t.bytes.toString('latin1', t.at + RECORD_KEY, t.at + RECORD_KEY + recordKeyLength(t.bytes, t.at));
+    const keyOf = (t: CompiledAnswer) => t.bytes.toString('latin1', t.at + ANSWER_KEY, t.at + ANSWER_KEY + answerKeyLength(t.bytes, t.at));
     expect(keyOf(answerFor(snapshot, a, pa))).toBe(queryKey(a, pa));
     expect(keyOf(answerFor(snapshot, b, collided))).toBe(queryKey(b, pb));
     expect(keyOf(answerFor(snapshot, a, pa))).toBe(queryKey(a, pa));

@@ -59,7 +59,7 @@ export function runLookup(catalog: Catalog, c: LookupCase) {
   if (isNameError(qname)) throw new Error('bad qname');
   const qtype = typeFromText(c.qtype);
   if (qtype === undefined) throw new Error(`bad qtype ${c.qtype}`);
-  const r = lookup(catalog, qname, qtype);
+  const r = lookup(catalog, qname.key, qtype);
   return {
     kind: r.kind,
     answer: r.kind === 'refused' ? [] : linesOf(r.answer),
