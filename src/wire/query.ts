@@ -3,6 +3,7 @@
 
 import { Buffer } from 'node:buffer';
 import { randomInt } from 'node:crypto';
+import { MAX_NAME_WIRE } from '../dns/name.js';
 import { RRType } from '../dns/types.js';
 
 export interface Edns {
@@ -83,7 +84,8 @@ export function parseQuery(msg: Buffer): ParsedQuery {
       hash = Math.imul(hash ^ lower(c), FNV_PRIME);
     }
     at += len + 1;
-    if (at - HEADER > 255) return formerr('name longer than 255 bytes');
+    // RFC 1035 §2.3.4: 255 bytes with the root's zero byte, which is not read yet.
+    if (at - HEADER + 1 > MAX_NAME_WIRE) return formerr('name longer than 255 bytes');
   }
   if (at + 4 > msg.length) return formerr('question runs past the end');
   hash = Math.imul(Math.imul(hash ^ msg[at]!, FNV_PRIME) ^ msg[at + 1]!, FNV_PRIME) & 0x3fffffff;

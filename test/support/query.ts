@@ -6,6 +6,8 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { Packet } from 'dns2';
 import type { Header, Resource } from 'dns2';
+import { nameToText } from '../../src/dns/name.js';
+import { DecodeError, decodeMessage } from '../../src/wire/decode.js';
 
 export interface EdnsOptions {
   /** Requestor's UDP payload size (the OPT CLASS). */
@@ -309,9 +311,14 @@ export function rrText(rr: Resource): string {
   return `${lname(rr.name)} ${rr.ttl} ${className(rr.class)} ${typeName(rr.type)} ${rdataText(rr as Rr)}`;
 }
 
-/** Decode a response with dns2 and reduce it to a comparable structure. */
+/**
+ * Decode a response with dns2 and reduce it to a comparable structure. Every response is also
+ * decoded with discodns' own decoder (src/wire/decode.ts): the two must agree on the header
+ * and on each record's owner, type, class and TTL, or this throws.
+ */
 export function normalize(buf: Buffer): Normalized {
   const p = Packet.parse(buf);
+  crossCheck(buf, p);
   const h = p.header as Header & { ad?: number; cd?: number };
   const opts = p.additionals.filter((r) => r.type === 41);
   const opt = opts[0];
@@ -348,6 +355,28 @@ export function normalize(buf: Buffer): Normalized {
     errors: p.errors.map((e) => e.message),
     compressedSrvTargets: compressedSrvTargets(buf),
   };
+}
+
+const shape = (owner: string, type: number, cls: number, ttl: number): string => `${owner.toLowerCase()} ${ttl} ${cls} ${type}`;
+
+/** Throws unless our decoder reads `buf` as dns2 did. */
+function crossCheck(buf: Buffer, p: ReturnType<typeof Packet.parse>): void {
+  const ours = decodeMessage(buf);
+  if (ours instanceof DecodeError) throw new Error(`discodns' decoder refuses a response dns2 reads: ${ours.message}`);
+  const h = p.header;
+  const theirs = {
+    header: [h.id, !!h.qr, h.opcode, !!h.aa, !!h.tc, !!h.rd, !!h.ra, h.rcode & 0x0f],
+    sections: [p.answers, p.authorities, p.additionals.filter((r) => r.type !== 41)].map((rrs) => rrs.map((r) => shape(fqdn(r.name), r.type, r.class, r.ttl)).sort()),
+    questions: p.questions.map((q) => `${fqdn(q.name)} ${q.type} ${q.class}`),
+  };
+  const mine = {
+    header: [ours.id, ours.qr, ours.opcode, ours.aa, ours.tc, ours.rd, ours.ra, ours.rcode & 0x0f],
+    sections: [ours.answer, ours.authority, ours.additional].map((rrs) => rrs.map((r) => shape(nameToText(r.owner), r.type, r.class, r.ttl)).sort()),
+    questions: ours.questions.map((q) => `${nameToText(q.name)} ${q.type} ${q.class}`),
+  };
+  if (JSON.stringify(mine) !== JSON.stringify(theirs)) {
+    throw new Error(`discodns' decoder and dns2 disagree:\n ours ${JSON.stringify(mine)}\n dns2 ${JSON.stringify(theirs)}`);
+  }
 }
 
 /** Offset just past the (possibly compressed) name at `off`; throws if it runs off the end. */
