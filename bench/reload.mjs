@@ -31,7 +31,11 @@ child.stdout.on('data', (c) => {
     const line = buf.slice(0, i);
     buf = buf.slice(i + 1);
     lines.push(line);
-    for (const w of [...waiters]) if (line.includes(w.text)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(JSON.parse(line)));
+    for (const w of [...waiters]) {
+      if (!line.includes(w.text)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(JSON.parse(line));
+    }
   }
 });
 const waitFor = (text) => new Promise((r) => waiters.push({ text, resolve: r }));
