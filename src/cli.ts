@@ -1,22 +1,10 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --expose-gc --no-allocation-site-pretenuring
 // discodns command line: serve | check | export.
 //
-// Why the node flags on the line above (repeated by `npm start` and systemd/discodns.service; a
-// test keeps the three equal):
-// - --max-semi-space-size=4: loading zones promotes nearly everything it allocates, so V8 grows
-//   the young generation to its 16 MiB semi-space maximum and keeps it committed while the
-//   server idles: 30 MB of RSS after 10,000 zone files. Capped at 4 MiB it stays under 8 MB;
-//   load takes about 10% longer, and UDP answers 2% faster (the nursery stays in the CPU cache).
-// - --expose-gc: one full collection after the first load, before serving (server/serve.ts).
-// - --no-allocation-site-pretenuring: loading allocates from the same sites the objects a zone
-//   keeps and the garbage of reading it (parsed definitions, temporary records). In some starts
-//   V8 saw a site's first objects survive and from then on allocated all of them in the old
-//   generation: the garbage then went through mark-compacts instead of dying young (10,000 zone
-//   files: 8 mark-compacts instead of 4, load 6.2 s instead of 4.3 s, peak RSS 355 MB instead
-//   of 200 MB; which kind of start came was chance). Answering allocates almost nothing
-//   long-lived, so pretenuring gained nothing there (UDP A/B under dnsperf: 1.000 to 1.010).
-// Measured with bench/scale.mjs and A/B under dnsperf. Without them the server works the same,
-// slower to start and with more memory.
+// The node flags on the line above (repeated by `npm start` and systemd/discodns.service; a test
+// keeps the three equal) keep a large load fast and its memory down: a young generation capped
+// at 4 MiB, one collection after the first load, no pretenuring of the load's garbage. Why and
+// the figures: docs/performance.md, "Node flags". Without them the server works the same.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';

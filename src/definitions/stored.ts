@@ -1,11 +1,7 @@
 // The records of a zone checked on its own, and where each is written, as a build keeps them
-// between reloads. The server's parse cache holds this for every zone of every file: each
-// build checks every zone against the others and needs the records and their places for its
-// messages. As objects (a ResourceRecord, a Sourced and one or two At with a path string of
-// their own, per record) they came to 3.5 KB per zone, the records a second copy of what the
-// served Zone holds. Here they are columns: owners and rdata by reference, numbers in one typed
-// array, key paths as strings shared within a load (Shared.path). A ResourceRecord or an At is
-// made only when asked for.
+// between reloads (every build checks every zone against the others and words its messages
+// with these places). Held as columns, not objects: as objects they came to 3.5 KB per zone, a
+// second copy of what the served Zone holds. A ResourceRecord or an At is made when asked for.
 
 import type { Name } from '../dns/name.js';
 import type { RData, ResourceRecord } from '../dns/records.js';

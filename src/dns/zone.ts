@@ -150,14 +150,10 @@ class NodeIndex implements ReadonlyMap<string, ZoneNode> {
 }
 
 /**
- * A Zone built at its first use. A `zones:` definition gives thousands of zones one content
- * (definitions/recipe.ts), and a snapshot of 100,000 of them built every Zone before serving:
- * 660 MB of nodes, RRsets and names, made in a second of work and five of garbage collection
- * (every object is copied through the young generation). What a server needs of a zone
- * before its first query is only its origin, serial and record count; the rest is built from
- * the template on the first read of `soa`, `ns`, `negativeSoa` or `nodes`, for that zone
- * alone (about 10 us of work, and its share of garbage collection), and kept. A zone that is
- * never asked about costs this object and its closure.
+ * A Zone built at its first use: what a server needs of a zone before its first query is its
+ * origin, serial and record count; the rest is built (from a `zones:` recipe) at the first read
+ * of `soa`, `ns`, `negativeSoa` or `nodes`, and kept. 100,000 such zones start in seconds, not
+ * tens of them (docs/performance.md, "Zones built at their first use").
  */
 export class DeferredZone implements Zone {
   readonly origin: Name;
@@ -238,10 +234,8 @@ export function buildZone(origin: Name, records: readonly ResourceRecord[]): Zon
 
 /**
  * How the records of zones that differ only in their names group into nodes and RRsets, worked
- * out once and reused for each such zone (buildZone is this and buildShapedZone, for one zone):
- * a `zones:` definition gives 100,000 zones one content, and grouping every zone's records anew
- * (maps, sorts, a record object each) was a fifth of loading them. Records are numbered as in
- * the list it is made from.
+ * out once and reused for each such zone of a `zones:` recipe (buildZone is this and
+ * buildShapedZone, for one zone). Records are numbered as in the list it is made from.
  */
 export interface ZoneShape {
   /** Per owner, in the order first written: one of its records, and its RRsets in type order. */

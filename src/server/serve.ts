@@ -86,23 +86,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 }
 
 /**
- * Garbage collection after the first load, before any socket is bound. Loading leaves most of
- * its garbage in the old generation, and a server that then idles allocates nothing that would
- * start a collection: the RSS it keeps depended on when the last one happened to run (10,000
- * zone files: 208 to 299 MB). One full collection frees the garbage, in 0.1-0.2 s for 10,000
- * zones and 0.7 s for 100,000; a server not answering yet can spare that. A reload, which
- * happens while answering, does not do it.
- *
- * A full collection compacts only the most fragmented pages. In some starts with 10,000 files
- * the old generation still held about 80 MB of free space after it, against 15 MB in the others:
- * V8 had pretenured the load's allocation sites, and grown the heap for its garbage (cli.ts
- * turns pretenuring off for that reason, and these starts no longer come with its flags). Then
- * one more collection, compacting every page, gives that back (RSS 260 -> 186 MB). It copies the
- * live data, so for a moment it takes that much memory again, and 0.5 s: only when a quarter of
- * the old generation is free space.
- *
- * Needs node's --expose-gc (on the #! line of cli.ts, in npm start and in the unit); without
- * it, nothing happens.
+ * One full collection after the first load, before any socket is bound, and a compacting one
+ * when a quarter of the old generation is then free: a server that idles after loading would
+ * otherwise keep the load's garbage, more or less by chance (docs/performance.md, "One
+ * collection after the first load"). Needs node's --expose-gc; without it, nothing happens.
  */
 function collectLoadGarbage(log: Logger): void {
   if (typeof globalThis.gc !== 'function') return;
@@ -119,7 +106,7 @@ function collectLoadGarbage(log: Logger): void {
       v8.setFlagsFromString('--no-compact-on-every-full-gc');
     }
   }
-  // Old space after the first collection: what decided whether to compact (10,000 files: 15 MB free, or 80).
+  // Old space after the first collection: what decided whether to compact.
   const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
   const freeMb = old ? mb(old.physical_space_size - old.space_used_size) : undefined;
   log.debug({ ms: Math.round(performance.now() - start), compacted: fragmented, oldSpaceUsedMb: old && mb(old.space_used_size), oldSpaceFreeMb: freeMb }, 'collected the garbage of the first load');

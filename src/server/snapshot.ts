@@ -28,7 +28,7 @@ export interface Snapshot {
    * and copies of the zones' negative answers for names and types asked twice, each kind in a
    * bounded lane of its own (AnswerCache). A reload of 100,000 domains need not compile
    * millions of responses before it can swap, memory stays bounded however many names exist,
-   * and a query that hits reads one table slot and one record, with no string or object made.
+   * and a query that hits reads one table slot and one entry, with no string or object made.
    */
   readonly answers: AnswerCache;
   /**
