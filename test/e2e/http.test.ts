@@ -248,3 +248,24 @@ describe('SIGHUP reload: a changed port is served by DNS and HTTP alike', () => 
     );
   });
 });
+
+describe('discodns autoconfig EMAIL --format F: what a client gets, for operators', () => {
+  const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [new URL('../../dist/cli.js', import.meta.url).pathname, 'autoconfig', ...args, '--zones', dir, '--config', join(dir, 'config.json')], { timeout: 15_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('prints the same bytes the server sends; exit 1 with the reason for an unknown domain', async () => {
+    const moz = await cli([EMAIL, '--format', 'mozilla']);
+    expect(moz.code).toBe(0);
+    expect(moz.stdout).toBe((await get(`/mail/config-v1.1.xml?emailaddress=${Q}`)).body);
+    const pacc = await cli([EMAIL, '--format', 'pacc']);
+    expect(pacc.stdout).toBe((await curl('http://ua-auto-config.example.com/.well-known/user-agent-configuration.json')).body);
+    const unknown = await cli(['a@unknown.example', '--format', 'pox']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/a client would get HTTP 404/);
+    expect((await cli([EMAIL, '--format', 'xml'])).stderr).toMatch(/--format: give one of mozilla, pox, json, apple, pacc/);
+  });
+});

@@ -128,7 +128,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, holder: Sna
   const view = { method: req.method ?? 'GET', url: req.url ?? '/', host: req.headers.host };
   if (req.method !== 'POST') {
     req.resume();
-    send(answer(holder, view));
+    send(answer(holder, view, log));
     return;
   }
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -148,16 +148,17 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, holder: Sna
     chunks.push(c);
   });
   req.on('end', () => {
-    if (size <= MAX_BODY && !res.headersSent) send(answer(holder, { ...view, body: Buffer.concat(chunks).toString('utf8') }));
+    if (size <= MAX_BODY && !res.headersSent) send(answer(holder, { ...view, body: Buffer.concat(chunks).toString('utf8') }, log));
   });
   req.on('error', () => req.destroy());
 }
 
-function answer(holder: SnapshotHolder, view: Parameters<typeof route>[1]): HttpAnswer {
+function answer(holder: SnapshotHolder, view: Parameters<typeof route>[1], log: Logger): HttpAnswer {
   try {
     return route(snapshotZones(holder.current), view);
-  } catch {
-    // A bug, not the client's fault: counted as 500, never a crash.
+  } catch (e) {
+    // A bug, not the client's fault: logged (without the request, which may hold an address), counted as 500, never a crash.
+    log.error({ err: (e as Error).message }, 'bug: http request failed');
     return { status: 500, body: 'internal error\n', type: 'text/plain; charset=utf-8', format: 'other' };
   }
 }
