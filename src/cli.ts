@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --expose-gc --no-allocation-site-pretenuring
-// discodns command line: serve | check | export.
+// discodns command line: serve | check | export | autoconfig.
 //
 // The node flags on the line above (repeated by `npm start` and systemd/discodns.service; a test
 // keeps the three equal) keep a large load fast and its memory down: a young generation capped
@@ -13,6 +13,10 @@ import { formatDiagnostic } from './definitions/index.js';
 import { isNameError, parseName } from './dns/name.js';
 import { formatZone } from './dns/zonefile.js';
 import { createLogger } from './log.js';
+import { AutoconfigPublisher, type AutoconfigZone } from './server/http/publish.js';
+import { preview } from './server/http/preview.js';
+import { byName, FORMATS, type Format } from './server/http/router.js';
+import { HttpConfigError } from './server/http/server.js';
 import { ListenError } from './server/listen.js';
 import { notifyReady, notifyReloading, notifyStopping, type NotifyDone } from './server/notify.js';
 import { startServer } from './server/serve.js';
@@ -26,6 +30,7 @@ Usage:
   discodns serve  [--config FILE] [--zones DIR] [--listen ADDR]… [--port N]
   discodns check  [--strict] [PATH…]
   discodns export [--zones DIR] [ZONE…]
+  discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR]
   discodns --version
   discodns COMMAND --help`;
 
@@ -56,6 +61,15 @@ Exit status: 1 when there are errors (or, with --strict, warnings), 0 otherwise.
 
 Prints every zone defined under DIR, or only the named ZONEs. The output loads unchanged in
 Knot (kzonecheck), BIND (named-checkzone) and ldns (ldns-read-zone).`,
+  autoconfig: `discodns autoconfig — print what a mail client asking about EMAIL receives over HTTP
+
+  discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR] [--config FILE]
+
+Formats: mozilla (Thunderbird, Evolution, K-9 … : /mail/config-v1.1.xml), pox (Outlook, eM Client:
+POST /autodiscover/autodiscover.xml), json (Outlook mobile: /autodiscover/autodiscover.json),
+apple (.mobileconfig profile), pacc (/.well-known/user-agent-configuration.json; experimental).
+The domain of EMAIL must be a zone with autoconfig: on. Exit status: 0 when a client would get
+its settings (HTTP 200), 1 otherwise (the status and reason go to stderr).`,
 };
 
 const OPTIONS = {
@@ -66,6 +80,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
   strict: { type: 'boolean' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } satisfies ParseArgsConfig['options'];
@@ -74,6 +89,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   serve: ['config', 'zones', 'listen', 'port', 'log-level', 'log-format', 'help'],
   check: ['config', 'zones', 'strict', 'help'],
   export: ['config', 'zones', 'help'],
+  autoconfig: ['config', 'zones', 'format', 'help'],
 };
 
 function fail(message: string, code = 2): never {
@@ -130,6 +146,8 @@ async function main(argv: string[]): Promise<number> {
       return serve(config);
     case 'check':
       return check(config, rest, values.strict === true);
+    case 'autoconfig':
+      return autoconfig(config, rest, values.format);
     default:
       return exportZones(config, rest);
   }
@@ -141,6 +159,7 @@ async function serve(config: Config): Promise<number> {
   try {
     server = await startServer(config, log);
   } catch (e) {
+    if (e instanceof HttpConfigError) fail(`cannot start the HTTP autoconfig responder: ${e.message}`, 1);
     if (e instanceof ListenError) {
       const hint =
         e.code === 'EADDRINUSE'
@@ -190,7 +209,7 @@ async function serve(config: Config): Promise<number> {
 }
 
 async function check(config: Config, paths: string[], strict: boolean): Promise<number> {
-  const loaded = await loadZones(paths.length ? paths : [config.zones]);
+  const loaded = await loadZones(paths.length ? paths : [config.zones], undefined, parseOptions(config));
   for (const d of loaded.diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = loaded.diagnostics.length - errors;
@@ -199,8 +218,13 @@ async function check(config: Config, paths: string[], strict: boolean): Promise<
   return errors > 0 || (strict && warnings > 0) ? 1 : 0;
 }
 
+/** How serve reads definitions, for the commands that read them too. */
+function parseOptions(config: Config): { httpHost?: string } {
+  return config.http.host ? { httpHost: config.http.host } : {};
+}
+
 async function exportZones(config: Config, wanted: string[]): Promise<number> {
-  const loaded = await loadZones([config.zones]);
+  const loaded = await loadZones([config.zones], undefined, parseOptions(config));
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
   const wantedKeys = new Set<string>();
@@ -213,9 +237,29 @@ async function exportZones(config: Config, wanted: string[]): Promise<number> {
     wantedKeys.add(n.key);
   }
   const zones = wanted.length ? loaded.zones.filter((z) => wantedKeys.has(z.origin.key)) : loaded.zones;
-  const out = zones.map((z) => formatZone(z.origin, z.records, `from ${z.file}`)).join('\n');
+  // As served: with the PACC digest TXT of the zones that have autoconfig: on.
+  const served = new AutoconfigPublisher().inputs(zones);
+  const out = zones.map((z, i) => formatZone(z.origin, served[i]!.records, `from ${z.file}`)).join('\n');
   process.stdout.write(out);
   return errors.length ? 1 : 0;
+}
+
+async function autoconfig(config: Config, args: string[], format: string | undefined): Promise<number> {
+  if (args.length !== 1) fail(`autoconfig takes one e-mail address (got ${args.length}); see discodns autoconfig --help`);
+  if (format === undefined || !(FORMATS as readonly string[]).includes(format)) fail(`--format: give one of ${FORMATS.join(', ')}`);
+  const loaded = await loadZones([config.zones], undefined, parseOptions(config));
+  for (const d of loaded.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  const zones = new Map<string, AutoconfigZone>();
+  for (const input of new AutoconfigPublisher().inputs(loaded.zones)) if (input.autoconfigZone) zones.set(input.origin.key, input.autoconfigZone);
+  const answer = preview((domain) => byName(zones, domain), format as Format, args[0]!);
+  if (answer.status !== 200) {
+    const why = typeof answer.body === 'string' ? answer.body.trim() : '';
+    const hint = answer.status === 404 ? ` (no zone under ${config.zones} with autoconfig: on has that domain)` : '';
+    process.stderr.write(`discodns: a client would get HTTP ${answer.status}: ${why}${hint}\n`);
+    return 1;
+  }
+  process.stdout.write(answer.body);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

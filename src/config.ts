@@ -25,6 +25,19 @@ function hostPort(value: unknown): void {
   if (!m || net.isIP(m[1]!) === 0 || Number(m[2]) > 65535) throw new Error('must be IP:port, e.g. 127.0.0.1:9153 or [::1]:9153');
 }
 
+/** '' (off), or IP:port as for metrics.listen. */
+function optionalHostPort(value: unknown): void {
+  if (value !== '') hostPort(value);
+}
+
+/** '' (none), a host name, or an IP address: where the names `autoconfig: on` generates point. */
+function httpHost(value: unknown): void {
+  if (value === '' || (typeof value === 'string' && net.isIP(value) !== 0)) return;
+  if (typeof value !== 'string' || value.length > 253 || !/^[A-Za-z0-9_]([A-Za-z0-9_-]*\.?)*[A-Za-z0-9_.]$/.test(value) || value.includes('..')) {
+    throw new Error('must be a host name (e.g. autoconfig.provider.example) or an IP address, or empty');
+  }
+}
+
 function fraction(value: unknown): void {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error('must be a number from 0 to 1');
 }
@@ -118,6 +131,34 @@ const schema = {
       env: 'DISCODNS_METRICS_LISTEN',
     },
   },
+  http: {
+    listen: {
+      doc: 'Address:port of the HTTP autoconfig responder (Mozilla autoconfig, Autodiscover, Apple profiles, PACC); empty: off',
+      format: optionalHostPort,
+      default: '',
+      env: 'DISCODNS_HTTP_LISTEN',
+    },
+    host: {
+      doc: 'Where the names `autoconfig: on` generates (autoconfig., autodiscover., ua-auto-config.) point when a definition names no autoconfig.host: a host name or an IP address',
+      format: httpHost,
+      default: '',
+      env: 'DISCODNS_HTTP_HOST',
+    },
+    tls: {
+      cert: {
+        doc: 'PEM certificate chain file: with http.tls.key, the responder speaks HTTPS (both are read again on SIGHUP)',
+        format: String,
+        default: '',
+        env: 'DISCODNS_HTTP_TLS_CERT',
+      },
+      key: {
+        doc: 'PEM private key file for http.tls.cert',
+        format: String,
+        default: '',
+        env: 'DISCODNS_HTTP_TLS_KEY',
+      },
+    },
+  },
   log: {
     level: {
       doc: 'Log level',
@@ -155,6 +196,7 @@ export interface Config {
   readonly cache: { readonly size: number };
   readonly identity: { readonly nsid: string; readonly id: string; readonly version: string };
   readonly metrics: { readonly enabled: boolean; readonly listen: string };
+  readonly http: { readonly listen: string; readonly host: string; readonly tls: { readonly cert: string; readonly key: string } };
   readonly log: { readonly level: string; readonly format: 'json' | 'pretty'; readonly queries: boolean; readonly querySampleRate: number };
 }
 
@@ -207,6 +249,9 @@ export function loadConfig(file: string | undefined, flags: ConfigFlags, env: No
     if (flags.logLevel !== undefined) conf.set('log.level', flags.logLevel);
     if (flags.logFormat !== undefined) conf.set('log.format', flags.logFormat as 'json');
     conf.validate({ allowed: 'strict' });
+    if ((conf.get('http.tls.cert') === '') !== (conf.get('http.tls.key') === '')) {
+      return { error: 'configuration: http.tls.cert and http.tls.key go together: set both (HTTPS) or neither (plain HTTP, behind a TLS proxy)' };
+    }
   } catch (e) {
     return { error: `configuration: ${(e as Error).message}` };
   }

@@ -31,3 +31,21 @@ describe('other variables', () => {
     expect('error' in r && r.error).toMatch(/^configuration: port: must be a whole number from 0 to 65535/);
   });
 });
+
+describe('http.* (the autoconfig responder)', () => {
+  it('off by default; listen, host and the TLS pair from the environment', () => {
+    const off = loadConfig(undefined, {}, {});
+    expect('config' in off && off.config.http).toEqual({ listen: '', host: '', tls: { cert: '', key: '' } });
+    const on = loadConfig(undefined, {}, { DISCODNS_HTTP_LISTEN: '127.0.0.1:8080', DISCODNS_HTTP_HOST: 'autoconfig.provider.example', DISCODNS_HTTP_TLS_CERT: '/c.pem', DISCODNS_HTTP_TLS_KEY: '/k.pem' });
+    expect('config' in on && on.config.http).toEqual({ listen: '127.0.0.1:8080', host: 'autoconfig.provider.example', tls: { cert: '/c.pem', key: '/k.pem' } });
+  });
+
+  it('a bad value names its key; the certificate and key go together', () => {
+    const listen = loadConfig(undefined, {}, { DISCODNS_HTTP_LISTEN: 'localhost:8080' });
+    expect('error' in listen && listen.error).toMatch(/http\.listen/);
+    const host = loadConfig(undefined, {}, { DISCODNS_HTTP_HOST: 'not a host' });
+    expect('error' in host && host.error).toMatch(/http\.host/);
+    const half = loadConfig(undefined, {}, { DISCODNS_HTTP_TLS_CERT: '/c.pem' });
+    expect('error' in half && half.error).toBe('configuration: http.tls.cert and http.tls.key go together: set both (HTTPS) or neither (plain HTTP, behind a TLS proxy)');
+  });
+});

@@ -4,6 +4,7 @@
 import { nameToText, type Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import type { Zone } from '../dns/zone.js';
+import type { AutoconfigSpec } from './autoconfig.js';
 import { error, hasErrors, tidy, type At, type Diagnostic } from './diagnostics.js';
 import { expandZone } from './expand.js';
 import { StoredRecords } from './stored.js';
@@ -29,6 +30,8 @@ export interface ZoneContent {
   readonly records: ResourceRecord[];
   /** The served Zone, when the content can make it faster than buildZone(origin, records) can. */
   buildZone?(): Zone;
+  /** The definition's `autoconfig:`, when on (the HTTP responder serves the zone). */
+  readonly autoconfig?: AutoconfigSpec | undefined;
 }
 
 export interface BuiltZones {
@@ -60,6 +63,7 @@ class CopiedZone implements ZoneContent {
     readonly file: string,
     readonly ttl: number,
     recipe: ZoneRecipe,
+    readonly autoconfig?: AutoconfigSpec,
   ) {
     this.#recipe = recipe;
   }
@@ -82,6 +86,7 @@ class OwnZone implements ZoneContent {
     readonly file: string,
     readonly ttl: number,
     records: StoredRecords,
+    readonly autoconfig?: AutoconfigSpec,
   ) {
     this.#records = records;
   }
@@ -188,7 +193,9 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     if (failed.has(z.origin.key)) continue;
     let content = z.cache?.content;
     if (!content) {
-      content = z.own ? new OwnZone(z.origin, z.def.file, z.def.ttl, z.own.records) : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.recipe!);
+      content = z.own
+        ? new OwnZone(z.origin, z.def.file, z.def.ttl, z.own.records, z.def.autoconfig)
+        : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.recipe!, z.def.autoconfig);
       if (z.cache) z.cache.content = content;
     }
     zones.push(content);

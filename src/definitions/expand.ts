@@ -7,6 +7,7 @@ import { firstLabel, isAtOrBelow, isNameError, nameToText, parseName, ROOT, type
 import { parseRecordLine } from '../dns/presentation.js';
 import { rdataTarget, rdataType, type RData, type ResourceRecord } from '../dns/records.js';
 import { RRType, typeToText } from '../dns/types.js';
+import { expandAutoconfig } from './autoconfig.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
 import { dottedRelative, hostNameProblem, resolveName, type Resolver } from './names.js';
 import type { Definition, Written } from './schema.js';
@@ -43,6 +44,7 @@ export function expandZone(def: Definition, origin: Name, resolve: Resolver = re
   x.services();
   x.aliases();
   x.records();
+  x.autoconfig();
   return out;
 }
 
@@ -220,5 +222,16 @@ class Expansion {
       const record = rdata === rr.rdata ? rr : { ...rr, rdata };
       this.out.records.push(hasTarget ? { rr: record, at: line.at, targetAt: line.at } : { rr: record, at: line.at });
     }
+  }
+
+  /** Last: the names `autoconfig:` generates are checked against everything written above. */
+  autoconfig(): void {
+    const spec = this.def.autoconfig;
+    if (!spec) return;
+    const { origin, shared, resolve } = this;
+    const out = this.out;
+    const writesAutodiscover = this.def.services.some((s) => s.service.name === 'autodiscover');
+    const add = (owner: Name, rdata: RData, at: At, targetAt?: At): void => this.add(owner, rdata, at, targetAt);
+    expandAutoconfig(spec, { origin, ttl: this.def.ttl, records: out.records, diagnostics: out.diagnostics, resolve, shared, add, writesAutodiscover });
   }
 }

@@ -5,6 +5,7 @@ import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type Sc
 import { isIP } from '../dns/ip.js';
 import { isNameError, parseName, ROOT, type Name } from '../dns/name.js';
 import { MAX_TTL } from '../dns/records.js';
+import { readAutoconfig } from './autoconfig.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
 import { FieldReader, type Entry } from './fields.js';
 import { readServices } from './load-services.js';
@@ -35,6 +36,8 @@ const YAML = '(yaml)';
 export interface ParseOptions {
   /** Read plain YAML without the full parser (simple-yaml.ts); on by default, same result either way. */
   readonly simple?: boolean;
+  /** The configuration's http.host: where `autoconfig: on` points when its block names no host. */
+  readonly httpHost?: string;
 }
 
 export function parseDefinitionFile(
@@ -48,7 +51,7 @@ export function parseDefinitionFile(
   const simple = options.simple === false ? undefined : parseSimpleYaml(text);
   if (simple) {
     const diagnostics: Diagnostic[] = [];
-    const def = readDefinition(new FieldReader(new Source(file, text, simple.lines), undefined, diagnostics), simple.contents, mtimeMs);
+    const def = readDefinition(new FieldReader(new Source(file, text, simple.lines), undefined, diagnostics), simple.contents, mtimeMs, options);
     if (def && diagnostics.length === 0) return { definitions: [def], diagnostics };
   }
   const lines = new LineCounter();
@@ -60,7 +63,7 @@ export function parseDefinitionFile(
   for (const doc of docs) {
     for (const e of doc.errors) diagnostics.push(error(src.atOffset(e.pos[0], YAML), yamlMessage(e.message)));
     for (const w of doc.warnings) diagnostics.push(warning(src.atOffset(w.pos[0], YAML), w.message));
-    const def = doc.errors.length ? zonesOnly(src, doc) : readDefinition(new FieldReader(src, doc, diagnostics), doc.contents, mtimeMs);
+    const def = doc.errors.length ? zonesOnly(src, doc) : readDefinition(new FieldReader(src, doc, diagnostics), doc.contents, mtimeMs, options);
     if (def) definitions.push(def);
   }
   return { definitions, diagnostics };
@@ -81,7 +84,7 @@ function zonesOnly(src: Source, doc: Document): Definition | undefined {
   return def && { ...def, broken: true, hasContent: false };
 }
 
-function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number): Definition | undefined {
+function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number, options: ParseOptions = {}): Definition | undefined {
   const errorsBefore = r.diagnostics.filter((d) => d.severity === 'error').length;
   const top = r.deref(contents);
   const at = r.src.at(top, '');
@@ -104,6 +107,8 @@ function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number): Def
     soaEntry && !r.isMissing(soaEntry.node)
       ? readSoa(r, soaEntry, mtimeMs)
       : { at: soaEntry?.keyAt ?? { ...at, path: 'soa' }, serial: autoSerial(mtimeMs), ...SOA_DEFAULTS };
+  const autoconfigEntry = get('autoconfig');
+  const autoconfig = autoconfigEntry && readAutoconfig(r, autoconfigEntry, options);
   const def: Omit<Definition, 'broken'> = {
     file: r.src.file,
     zones,
@@ -118,6 +123,7 @@ function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number): Def
     services: section(r, get('services'), (e) => readServices(r, e.node, e.at)),
     aliases: section(r, get('aliases'), (e) => readAliases(r, e)),
     records: section(r, get('records'), (e) => readRecords(r, e)),
+    ...(autoconfig ? { autoconfig } : {}),
   };
   const broken = r.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
   return compacted({ ...def, broken });

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { nameToText } from '../dns/name.js';
 import type { SnapshotHolder } from './holder.js';
+import { httpCounts, type HttpStats } from './http/server.js';
 import type { ReloadSummary } from './reload.js';
 import { COUNTED_RCODES, COUNTED_TYPES, queryCount, TRANSPORTS, type ServerStats } from './stats.js';
 
@@ -29,7 +30,7 @@ export function recordReload(r: ReloadRecord, summary: ReloadSummary | undefined
   if (summary) r.lastSuccess = nowSeconds;
 }
 
-export async function buildRegistry(stats: ServerStats, holder: SnapshotHolder, reloads: ReloadRecord): Promise<Registry> {
+export async function buildRegistry(stats: ServerStats, holder: SnapshotHolder, reloads: ReloadRecord, http?: HttpStats): Promise<Registry> {
   const { Counter, Gauge, Registry } = await import('prom-client');
   const registry = new Registry();
   const counter = (name: string, help: string, read: () => number): void => {
@@ -79,6 +80,18 @@ export async function buildRegistry(stats: ServerStats, holder: SnapshotHolder, 
       this.inc({ outcome: 'failed' }, reloads.failed);
     },
   });
+  if (http) {
+    new Counter({
+      name: 'discodns_http_requests_total',
+      help: 'HTTP autoconfig requests answered, by format (mozilla, pox, json, apple, pacc, other) and status code',
+      labelNames: ['format', 'status'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const c of httpCounts(http)) this.inc({ format: c.format, status: c.status }, c.count);
+      },
+    });
+  }
   new Gauge({
     name: 'discodns_last_reload_success_timestamp_seconds',
     help: 'When the zones were last loaded successfully (start-up counts)',

@@ -3,10 +3,10 @@
 // version in service (as Knot does); a zone whose file is gone is removed.
 
 import type { Logger } from 'pino';
-import type { ZoneContent } from '../definitions/index.js';
+import type { ParseOptions, ZoneContent } from '../definitions/index.js';
 import { nameToText } from '../dns/name.js';
 import type { SnapshotHolder } from './holder.js';
-import { buildSnapshotSliced } from './snapshot.js';
+import { buildSnapshotSliced, type ZoneInput } from './snapshot.js';
 import { loadZones, type LoadedZones, type ParseCache } from './zonefiles.js';
 import { logDiagnostics } from './diagnostics-log.js';
 
@@ -30,11 +30,20 @@ export interface ReloadSummary {
   readonly ms: number;
 }
 
+export interface ReloaderOptions {
+  /** How definitions are read (the configuration's http.host). */
+  readonly parse?: ParseOptions;
+  /** The snapshot's inputs from the zones in service (server/http/publish.ts adds the PACC digests). */
+  readonly publish?: (zones: readonly ZoneContent[]) => readonly ZoneInput[];
+}
+
 export class ZoneReloader {
   private served = new Map<string, ServedZone>();
   private readonly cache: ParseCache = new Map();
   private running: Promise<ReloadSummary> | undefined;
   private again = false;
+  /** Counts loads, so a republish that a reload overtook is not swapped in. */
+  private generation = 0;
 
   constructor(
     private readonly zonesDir: string,
@@ -42,6 +51,7 @@ export class ZoneReloader {
     /** The holder to swap into; undefined until the first load has made it. */
     private readonly holder: () => SnapshotHolder | undefined,
     private readonly log: Logger,
+    private readonly options: ReloaderOptions = {},
   ) {}
 
   /** Names of the zones in service, for the start-up line. */
@@ -82,9 +92,26 @@ export class ZoneReloader {
     return this.running;
   }
 
+  /**
+   * A snapshot of the zones in service, built again without reading any file, and swapped in:
+   * for what changes with time alone (an old PACC digest whose TTL has passed).
+   */
+  async republish(): Promise<void> {
+    if (this.running) return; // the reload under way builds from the same zones, later
+    const generation = this.generation;
+    const snapshot = await buildSnapshotSliced(this.inputs([...this.served.values()].map((z) => z.content)), this.cacheSize);
+    const holder = this.holder();
+    if (holder && generation === this.generation && !this.running) holder.current = snapshot;
+  }
+
+  private inputs(zones: readonly ZoneContent[]): readonly ZoneInput[] {
+    return this.options.publish ? this.options.publish(zones) : zones;
+  }
+
   private async load() {
     const started = performance.now();
-    const loaded: LoadedZones = await loadZones([this.zonesDir], this.cache);
+    this.generation++;
+    const loaded: LoadedZones = await loadZones([this.zonesDir], this.cache, this.options.parse);
     logDiagnostics(this.log, loaded.diagnostics);
     const next = new Map<string, ServedZone>();
     let added = 0;
@@ -109,7 +136,7 @@ export class ZoneReloader {
         removed++;
       }
     }
-    const snapshot = await buildSnapshotSliced([...next.values()].map((z) => z.content), this.cacheSize);
+    const snapshot = await buildSnapshotSliced(this.inputs([...next.values()].map((z) => z.content)), this.cacheSize);
     this.served = next;
     const summary: ReloadSummary = {
       added,

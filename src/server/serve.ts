@@ -5,6 +5,8 @@ import v8 from 'node:v8';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { SnapshotHolder } from './holder.js';
+import { AutoconfigPublisher } from './http/publish.js';
+import { HttpConfigError, newHttpStats, startHttp, type HttpListener } from './http/server.js';
 import { handlerOptions } from './identity.js';
 import { listen, ListenError } from './listen.js';
 import { buildRegistry, newReloadRecord, recordReload, serveMetrics } from './metrics.js';
@@ -24,7 +26,12 @@ export interface RunningServer {
 /** Loads the zones under config.zones and starts answering; rejects with ListenError on bind failure. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const holderRef: { holder?: SnapshotHolder } = {};
-  const reloader = new ZoneReloader(config.zones, config.cache.size, () => holderRef.holder, log);
+  // The PACC digest TXT of each `autoconfig:` zone; an old one expiring asks for a new snapshot.
+  const publisher = new AutoconfigPublisher(() => void reloader.republish());
+  const reloader = new ZoneReloader(config.zones, config.cache.size, () => holderRef.holder, log, {
+    parse: config.http.host ? { httpHost: config.http.host } : {},
+    publish: (zones) => publisher.inputs(zones),
+  });
   const { summary, snapshot } = await reloader.initial();
   collectLoadGarbage(log);
   const holder: SnapshotHolder = { current: snapshot };
@@ -40,12 +47,26 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log,
     queryLog: queryLogger(log, config.log.queries, config.log.querySampleRate),
   });
+  const httpStats = newHttpStats();
+  let autoconfigHttp: HttpListener | undefined;
+  if (config.http.listen) {
+    try {
+      autoconfigHttp = await startHttp(config.http, holder, httpStats, log, config.log.queries);
+    } catch (e) {
+      await listeners.close();
+      publisher.stop();
+      if (e instanceof HttpConfigError) throw e;
+      const [address, port] = [config.http.listen.replace(/:[0-9]+$/, ''), Number(/:([0-9]+)$/.exec(config.http.listen)?.[1])];
+      throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, `http.listen: ${(e as Error).message}`);
+    }
+  }
   let metrics: http.Server | undefined;
   if (config.metrics.enabled) {
     try {
-      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads), log);
+      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, httpStats), log);
     } catch (e) {
-      await listeners.close();
+      await Promise.all([listeners.close(), autoconfigHttp?.close()]);
+      publisher.stop();
       const [address, port] = [config.metrics.listen.replace(/:[0-9]+$/, ''), Number(/:([0-9]+)$/.exec(config.metrics.listen)?.[1])];
       throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, `metrics: ${(e as Error).message}`);
     }
@@ -62,6 +83,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       port: listeners.port,
       transports: ['udp', 'tcp'],
       ...(metrics ? { metrics: config.metrics.listen } : {}),
+      ...(autoconfigHttp ? { http: { address: autoconfigHttp.address, port: autoconfigHttp.port, tls: autoconfigHttp.tls } } : {}),
     },
     'serving',
   );
@@ -70,6 +92,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     holder,
     stats,
     reload: async () => {
+      autoconfigHttp?.reloadCertificate();
       try {
         const s = await reloader.request();
         recordReload(reloads, s, Date.now() / 1000);
@@ -80,7 +103,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       }
     },
     close: async () => {
-      await Promise.all([listeners.close(), metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined]);
+      publisher.stop();
+      await Promise.all([listeners.close(), autoconfigHttp?.close(), metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined]);
     },
   };
 }

@@ -12,12 +12,15 @@ import { compileAnswer, compileNegatives, REFUSED_ANSWER, type CompiledAnswer, t
 import { nameKeyOf, queryKey, type Query } from '../wire/query.js';
 import { MessageWriter } from '../wire/writer.js';
 import { AnswerCache } from './answer-cache.js';
+import type { AutoconfigZone } from './http/publish.js';
 
 export interface ZoneInput {
   readonly origin: Name;
   readonly records: readonly ResourceRecord[];
   /** The Zone itself, when the input can make it faster than buildZone can (a zones: copy). */
   buildZone?(): Zone;
+  /** Set when the zone's definition has `autoconfig:` on (server/http/publish.ts). */
+  readonly autoconfigZone?: AutoconfigZone;
 }
 
 export interface Snapshot {
@@ -39,6 +42,8 @@ export interface Snapshot {
   readonly negatives: LRUCache<string, ZoneNegatives>;
   readonly zoneCount: number;
   readonly recordCount: number;
+  /** The zones the HTTP autoconfig responder serves, by origin key. */
+  readonly autoconfig?: ReadonlyMap<string, AutoconfigZone>;
 }
 
 // Compiling is synchronous, so one writer serves every snapshot.
@@ -107,7 +112,9 @@ const builtZones = new WeakMap<ZoneInput, Zone>();
 /** The build as a generator: one step per zone built. */
 function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Generator<void, Snapshot> {
   const zones: Zone[] = [];
+  const autoconfig = new Map<string, AutoconfigZone>();
   for (const z of inputs) {
+    if (z.autoconfigZone) autoconfig.set(z.origin.key, z.autoconfigZone);
     let zone = builtZones.get(z);
     if (!zone) {
       zone = z.buildZone ? z.buildZone() : buildZone(z.origin, z.records);
@@ -122,5 +129,6 @@ function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Genera
     negatives: new LRUCache<string, ZoneNegatives>({ max: Math.max(1, cacheSize) }),
     zoneCount: zones.length,
     recordCount: zones.reduce((n, z) => n + z.recordCount, 0),
+    autoconfig,
   });
 }

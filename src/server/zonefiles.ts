@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { buildZonesSteps, expandAhead, parseDefinitionFile, Shared, type Definition, type Diagnostic, type ZoneContent } from '../definitions/index.js';
+import { buildZonesSteps, expandAhead, parseDefinitionFile, Shared, type Definition, type Diagnostic, type ParseOptions, type ZoneContent } from '../definitions/index.js';
 
 export interface LoadedZones {
   readonly zones: ZoneContent[];
@@ -59,14 +59,14 @@ type ReadResult = { readonly entry: CachedFile; readonly parsed: boolean } | { r
  * now. Synchronous reads: for thousands of small files they are several times faster than
  * fs/promises, and the caller yields to the event loop between slices.
  */
-function readIfChanged(file: string, cache: ParseCache, shared: Shared): ReadResult {
+function readIfChanged(file: string, cache: ParseCache, shared: Shared, parse: ParseOptions): ReadResult {
   try {
     const info = statSync(file);
     const fingerprint = `${info.mtimeMs}:${info.size}`;
     const cached = cache.get(file);
     if (cached?.fingerprint === fingerprint) return { entry: cached, parsed: false };
     const text = readFileSync(file, 'utf8');
-    const parsed = parseDefinitionFile(file, text, info.mtimeMs);
+    const parsed = parseDefinitionFile(file, text, info.mtimeMs, parse);
     // Expanded now, so that only the slim definition outlives this file's turn: holding every
     // file's full definition until the build took about 4 KB per file at the peak, and a
     // process keeps the memory of its peak.
@@ -92,7 +92,7 @@ class Slicer {
 }
 
 /** Reads and checks every definition under `targets`, then builds the zones from all of them. */
-export async function loadZones(targets: readonly string[], cache: ParseCache = new Map()): Promise<LoadedZones> {
+export async function loadZones(targets: readonly string[], cache: ParseCache = new Map(), parse: ParseOptions = {}): Promise<LoadedZones> {
   const definitions: Definition[] = [];
   const diagnostics: Diagnostic[] = [];
   const files = new Set<string>();
@@ -110,7 +110,7 @@ export async function loadZones(targets: readonly string[], cache: ParseCache = 
     }
     for (const file of found) {
       files.add(file);
-      const result = readIfChanged(file, cache, shared);
+      const result = readIfChanged(file, cache, shared, parse);
       await slicer.maybeYield();
       if ('error' in result) {
         // Vanished or unreadable mid-edit: an error for this file, never a silent removal.
