@@ -109,7 +109,7 @@ describe('help, version, bad flags', () => {
     expect(r.stdout).toContain(`discodns ${cmd}`);
   });
   it('a bad config value names the key and what is allowed', async () => {
-    const r = await cli(['serve', '--zones', 'zones'], { DISCODNS_EDNS_UDP_SIZE: '99' });
+    const r = await cli(['serve', '--zones', 'zones', '--state', tempZones({})], { DISCODNS_EDNS_UDP_SIZE: '99' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/edns\.udpSize.*512 to 4096/);
   });
@@ -122,7 +122,7 @@ describe('listen errors', () => {
     const port = (blocker.address() as net.AddressInfo).port;
     try {
       // UDP on that port may be free; TCP is not: the message must name TCP and the port.
-      const r = await cli(['serve', '--zones', 'zones', '--listen', '127.0.0.1', '--port', String(port)]);
+      const r = await cli(['serve', '--zones', 'zones', '--state', tempZones({}), '--listen', '127.0.0.1', '--port', String(port)]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`cannot listen on tcp 127\\.0\\.0\\.1:${port}: EADDRINUSE`));
     } finally {
