@@ -223,6 +223,9 @@ export class ZoneReloader {
     const holder = this.holder();
     if (holder) holder.current = snapshot; // the one-step swap
     const summary = this.finish(plan, snapshot, started);
+    // Answered from the new snapshot already; the caller (ctl reload) learns the outcome once
+    // the state holds it, so that a restart right after serves the same.
+    await this.writing;
     const line = `reloaded: ${summary.added} added, ${summary.changed} changed, ${summary.removed} removed, ${summary.rejected} rejected (${summary.kept} kept on their previous version); ${summary.zones} zones`;
     if (summary.outcome === 'ok') this.log.info(logged(summary), line);
     else this.log.warn(logged(summary), line);
