@@ -41,7 +41,10 @@ export interface ZoneContent {
    * `zones:` recipe): whatever depends on the content alone is worked out once for them all.
    */
   readonly contentKey: object;
-  /** The same zone with another SOA serial (the same object again for the same serial). */
+  /**
+   * The same zone with another SOA serial: itself for its own serial; else a new object, which
+   * the next build hands out in its place (so an unchanged zone keeps one object).
+   */
   withSerial(serial: number): ZoneContent;
 }
 
@@ -70,21 +73,28 @@ function sourceOf(def: Definition): Source {
   return source;
 }
 
+/** Where a build keeps the ZoneContent it handed out for a zone (CachedExpansion). */
+interface Slot {
+  content?: ZoneContent;
+}
+
 /** The fields every ZoneContent reads from its definition's Source, and the serial override. */
 abstract class SourcedZone implements ZoneContent {
   readonly #source: Source;
   /** The serial served instead of the definition's; undefined: the definition's. */
   readonly #serial: number | undefined;
-  #other: ZoneContent | undefined;
+  readonly #slot: Slot | undefined;
 
   constructor(
     readonly origin: Name,
     readonly line: number,
     source: Source,
     serial: number | undefined,
+    slot: Slot | undefined,
   ) {
     this.#source = source;
     this.#serial = serial;
+    this.#slot = slot;
   }
 
   get file(): string {
@@ -105,6 +115,9 @@ abstract class SourcedZone implements ZoneContent {
   protected get source(): Source {
     return this.#source;
   }
+  protected get slot(): Slot | undefined {
+    return this.#slot;
+  }
   /** Undefined when the records carry the definition's serial as they are. */
   protected get override(): number | undefined {
     return this.#serial === undefined || this.#serial === this.#source.serial ? undefined : this.#serial;
@@ -116,10 +129,11 @@ abstract class SourcedZone implements ZoneContent {
 
   withSerial(serial: number): ZoneContent {
     if (serial === this.serial) return this;
-    // One object per serial in a row: a reload that serves the same serial hands the server
-    // the same input, whose built Zone it keeps.
-    if (this.#other?.serial !== serial) this.#other = this.copy(serial);
-    return this.#other;
+    const other = this.copy(serial);
+    // The next build hands out this one: a reload that serves the same serial gets the same
+    // object back (and the server its built Zone), and the one replaced is not kept.
+    if (this.#slot?.content === this) this.#slot.content = other;
+    return other;
   }
 }
 
@@ -149,8 +163,8 @@ export interface BuildOptions {
 class CopiedZone extends SourcedZone {
   readonly #recipe: ZoneRecipe;
 
-  constructor(origin: Name, line: number, source: Source, recipe: ZoneRecipe, serial?: number) {
-    super(origin, line, source, serial);
+  constructor(origin: Name, line: number, source: Source, recipe: ZoneRecipe, serial?: number, slot?: Slot) {
+    super(origin, line, source, serial, slot);
     this.#recipe = recipe;
   }
 
@@ -169,7 +183,7 @@ class CopiedZone extends SourcedZone {
   }
 
   protected copy(serial: number): ZoneContent {
-    return new CopiedZone(this.origin, this.line, this.source, this.#recipe, serial);
+    return new CopiedZone(this.origin, this.line, this.source, this.#recipe, serial, this.slot);
   }
 }
 
@@ -177,8 +191,8 @@ class CopiedZone extends SourcedZone {
 class OwnZone extends SourcedZone {
   readonly #records: StoredRecords;
 
-  constructor(origin: Name, line: number, source: Source, records: StoredRecords, serial?: number) {
-    super(origin, line, source, serial);
+  constructor(origin: Name, line: number, source: Source, records: StoredRecords, serial?: number, slot?: Slot) {
+    super(origin, line, source, serial, slot);
     this.#records = records;
   }
 
@@ -193,7 +207,7 @@ class OwnZone extends SourcedZone {
   }
 
   protected copy(serial: number): ZoneContent {
-    return new OwnZone(this.origin, this.line, this.source, this.#records, serial);
+    return new OwnZone(this.origin, this.line, this.source, this.#records, serial, this.slot);
   }
 }
 
@@ -303,7 +317,7 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     let content = z.cache?.content;
     if (!content) {
       const source = sourceOf(z.def);
-      content = z.own ? new OwnZone(z.origin, z.at.line, source, z.own.records) : new CopiedZone(z.origin, z.at.line, source, z.recipe!);
+      content = z.own ? new OwnZone(z.origin, z.at.line, source, z.own.records, undefined, z.cache) : new CopiedZone(z.origin, z.at.line, source, z.recipe!, undefined, z.cache);
       if (z.cache) z.cache.content = content;
     }
     zones.push(content);

@@ -11,14 +11,14 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { formatCollapsed, collapse, type Diagnostic, type ZoneContent } from '../definitions/index.js';
-import { nameToText } from '../dns/name.js';
+import { nameToText, type Name } from '../dns/name.js';
 import { logDiagnostics } from './diagnostics-log.js';
 import type { SnapshotHolder } from './holder.js';
 import { chooseSerial, contentDigest, zoneKey, type SerialRecord } from './serials.js';
 import { buildSnapshotSliced, type Snapshot } from './snapshot.js';
-import type { StateDir } from './state.js';
+import { inBatches, type StateDir } from './state.js';
 import { loadZones, sha256, type LoadedZones, type ParseCache } from './zonefiles.js';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 
 /** A zone as served. */
 export interface ServedZone {
@@ -70,19 +70,31 @@ export interface ReloadSummary {
   readonly at: number;
 }
 
+/** The files a load read: what the last-known-good copies are written from. */
+interface Files {
+  readonly files: ReadonlySet<string>;
+  readonly textDigests: ReadonlyMap<string, string>;
+  /** The zones directory could not be listed: nothing is known of what is gone. */
+  readonly unlisted: boolean;
+}
+
+function filesOf(loaded: LoadedZones): Files {
+  return { files: loaded.files, textDigests: loaded.textDigests, unlisted: loaded.unlisted.length > 0 };
+}
+
 /** What a load decided, before it is applied. */
 interface Plan {
   readonly next: Map<string, ServedZone>;
   readonly summary: Omit<ReloadSummary, 'zones' | 'records' | 'ms' | 'at'>;
-  readonly loaded: LoadedZones | undefined;
-  /** Serial records to store. */
-  readonly serials: Map<string, SerialRecord>;
+  /** What the state writes need of the load (not the load itself: its zones are garbage once applied). */
+  readonly files: Files;
+  /** Serial records that change. */
+  readonly serials: Overlay;
   /** Files accepted whole: their last-known-good copy becomes this version. */
   readonly accepted: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const listed = (names: string[]): string[] => names.slice(0, LISTED);
 
 /** Why start-up cannot go on (serve exits non-zero with this). */
 export class StartError extends Error {}
@@ -94,8 +106,8 @@ export class ZoneReloader {
   private again = false;
   private serials = new Map<string, SerialRecord>();
   private serialsDirty = false;
-  /** Digest of each last-known-good copy written or read, by zones-directory file. */
-  private readonly lastGood = new Map<string, string>();
+  /** SHA256SUMS of the last-known-good copies, read at the first write. */
+  private lastGood: Map<string, string> | undefined;
   /** State writes, one after another. */
   private writing: Promise<void> = Promise.resolve();
   private lastSummary: ReloadSummary | undefined;
@@ -236,7 +248,20 @@ export class ZoneReloader {
   private async lastKnownGood(loaded: LoadedZones): Promise<Map<string, ServedZone>> {
     const out = new Map<string, ServedZone>();
     const rejected = new Set([...loaded.filesWithErrors, ...loaded.failedIn.values()]);
-    const copies = [...rejected].filter((f) => loaded.files.has(f) && this.state.hasLastGood(f));
+    const sums = this.state.readLastGoodSums();
+    const copies: string[] = [];
+    for (const f of rejected) {
+      if (!loaded.files.has(f) || !this.state.hasLastGood(f)) continue;
+      const copy = this.state.lastGoodPath(f);
+      const listed = sums.get(path.basename(f));
+      const text = await readFile(copy, 'utf8').catch(() => undefined);
+      // A copy SHA256SUMS does not list yet was written whole before a crash: good to use.
+      if (text === undefined || (listed !== undefined && sha256(text) !== listed)) {
+        this.log.warn({ file: copy }, `state: the last-known-good copy ${copy} ${text === undefined ? 'cannot be read' : 'does not match its digest in SHA256SUMS (changed or damaged)'}; not used`);
+        continue;
+      }
+      copies.push(f);
+    }
     if (copies.length === 0) return out;
     const byCopy = new Map(copies.map((f) => [this.state.lastGoodPath(f), f]));
     // Built apart from the current files (whose versions of these zones are rejected); an
@@ -259,36 +284,41 @@ export class ZoneReloader {
   /** Decides per zone what is served next, from this load and what is served now. */
   private plan(loaded: LoadedZones, startUp: boolean): Plan {
     const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-    const serials = new Map(this.serials);
+    // Only what changes: the history itself is applied to when the plan is.
+    const history = this.serials;
+    const serials = new Overlay(history);
     const unlisted = loaded.unlisted[0];
     if (unlisted && !startUp) {
       const summary = { ...emptyCounts(), outcome: 'failed' as const, failure: `zones directory ${unlisted.target}: ${unlisted.error}`, lastKnownGood: count(this.served), problems: [], errors: 1, warnings: 0, rejectedFiles: 1, parsedFiles: 0 };
-      return { next: this.served, summary, loaded, serials, accepted: [], diagnostics };
+      return { next: this.served, summary, files: filesOf(loaded), serials, accepted: [], diagnostics };
     }
     const now = Date.now();
     const next = new Map<string, ServedZone>();
     const rejectedKeys = new Map<string, string>(loaded.failedIn);
-    const added: string[] = [];
-    const changed: string[] = [];
+    const rejectedNames = new Map(loaded.failed.map((n) => [n.key, n]));
+    const added = new Names();
+    const changed = new Names();
     for (const fresh of loaded.zones) {
       const key = zoneKey(fresh.origin);
       const digest = contentDigest(fresh);
-      const choice = chooseSerial(fresh, digest, serials.get(key), now);
+      const before = serials.get(key);
+      const choice = chooseSerial(fresh, digest, before, now);
       if (choice.problem) diagnostics.push(choice.problem);
       if (choice.problem?.severity === 'error') {
         rejectedKeys.set(fresh.origin.key, fresh.file);
+        rejectedNames.set(fresh.origin.key, fresh.origin);
         continue;
       }
       const content = fresh.withSerial(choice.serial);
-      const before = this.served.get(fresh.origin.key);
-      if (!before) added.push(nameToText(fresh.origin));
-      else if (before.content !== content) changed.push(nameToText(fresh.origin));
-      next.set(fresh.origin.key, { content, file: fresh.file, lastKnownGood: false, digest });
-      const record = serials.get(key);
-      if (record?.serial !== choice.serial || record.digest !== digest) serials.set(key, { serial: choice.serial, digest });
+      const served = this.served.get(fresh.origin.key);
+      if (!served) added.add(fresh.origin);
+      else if (served.content !== content) changed.add(fresh.origin);
+      // The same object for a zone unchanged: a reload of 100,000 zones makes none anew.
+      next.set(fresh.origin.key, served?.content === content && !served.lastKnownGood ? served : { content, file: fresh.file, lastKnownGood: false, digest });
+      if (before?.serial !== choice.serial || before.digest !== digest) serials.set(key, record(choice.serial, digest));
     }
-    const removed: string[] = [];
-    const rejected: string[] = [];
+    const removed = new Names();
+    const rejected = new Names();
     let kept = 0;
     for (const [key, before] of this.served) {
       if (next.has(key)) continue;
@@ -298,32 +328,33 @@ export class ZoneReloader {
       if (stays) {
         next.set(key, before.lastKnownGood ? before : { ...before, lastKnownGood: true });
         kept++;
-        rejected.push(nameToText(before.content.origin));
+        rejected.add(before.content.origin);
       } else if (!startUp) {
-        removed.push(nameToText(before.content.origin));
+        removed.add(before.content.origin);
       }
     }
-    const failedNames = new Map(loaded.failed.map((n) => [n.key, n]));
-    for (const [key] of rejectedKeys) {
-      if (this.served.has(key)) continue;
-      const origin = failedNames.get(key) ?? loaded.zones.find((z) => z.origin.key === key)?.origin;
-      rejected.push(origin ? nameToText(origin) : key);
+    for (const key of rejectedKeys.keys()) {
+      const origin = rejectedNames.get(key);
+      if (!this.served.has(key) && origin) rejected.add(origin);
     }
     // At start-up everything served is new, last-known-good copies included.
-    const addedNames = startUp ? [...next.values()].map((z) => nameToText(z.content.origin)) : added;
-    const rejectedFiles = new Set([...loaded.filesWithErrors, ...[...rejectedKeys.values()]]);
+    if (startUp) {
+      added.clear();
+      for (const z of next.values()) added.add(z.content.origin);
+    }
+    const rejectedFiles = new Set([...loaded.filesWithErrors, ...rejectedKeys.values()]);
     const accepted = [...loaded.files].filter((f) => !rejectedFiles.has(f));
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const summary = {
-      outcome: (rejected.length > 0 || errors > 0 ? 'partial' : 'ok') as ReloadOutcome,
-      added: addedNames.length,
-      changed: startUp ? 0 : changed.length,
-      removed: removed.length,
-      addedZones: listed(addedNames),
-      changedZones: listed(startUp ? [] : changed),
-      removedZones: listed(removed),
-      rejected: rejected.length,
-      rejectedZones: listed(rejected),
+      outcome: (rejected.count > 0 || errors > 0 ? 'partial' : 'ok') as ReloadOutcome,
+      added: added.count,
+      changed: startUp ? 0 : changed.count,
+      removed: removed.count,
+      addedZones: added.names,
+      changedZones: startUp ? [] : changed.names,
+      removedZones: removed.names,
+      rejected: rejected.count,
+      rejectedZones: rejected.names,
       kept,
       lastKnownGood: count(next),
       rejectedFiles: rejectedFiles.size,
@@ -332,15 +363,14 @@ export class ZoneReloader {
       warnings: diagnostics.length - errors,
       parsedFiles: loaded.parsed,
     };
-    return { next, summary, loaded, serials, accepted, diagnostics };
+    return { next, summary, files: filesOf(loaded), serials, accepted, diagnostics };
   }
 
   /** Builds the snapshot of the plan and makes it what is served. */
   private async apply(plan: Plan): Promise<Snapshot> {
     const snapshot = await buildSnapshotSliced([...plan.next.values()].map((z) => z.content), this.cacheSize);
     this.served = plan.next;
-    if (plan.serials.size !== this.serials.size || [...plan.serials].some(([k, v]) => this.serials.get(k) !== v)) this.serialsDirty = true;
-    this.serials = plan.serials;
+    if (plan.serials.apply()) this.serialsDirty = true;
     return snapshot;
   }
 
@@ -348,13 +378,12 @@ export class ZoneReloader {
   private finish(plan: Plan, snapshot: Snapshot, started: number): ReloadSummary {
     const summary: ReloadSummary = { ...plan.summary, zones: snapshot.zoneCount, records: snapshot.recordCount, ms: Math.round(performance.now() - started), at: Date.now() };
     this.lastSummary = summary;
-    const loaded = plan.loaded;
-    if (loaded) this.writeState(loaded, plan.accepted);
+    this.writeState(plan.files, plan.accepted);
     return summary;
   }
 
   /** Serials, then last-known-good copies of the files accepted whole, then copies of files gone. */
-  private writeState(loaded: LoadedZones, accepted: readonly string[]): void {
+  private writeState(loaded: Files, accepted: readonly string[]): void {
     if (this.state.unwritable) return;
     const serials = this.serialsDirty ? this.serials : undefined;
     this.serialsDirty = false;
@@ -369,33 +398,69 @@ export class ZoneReloader {
     });
   }
 
-  private async writeLastGood(loaded: LoadedZones, accepted: readonly string[]): Promise<void> {
-    if (this.lastGood.size === 0) {
-      // First time: what the copies hold now, so an unchanged file is not written again.
-      await inBatches([...loaded.files], async (file) => {
-        const text = await this.state.readLastGood(file);
-        if (text !== undefined) this.lastGood.set(file, sha256(text));
-      });
-    }
+  private async writeLastGood(loaded: Files, accepted: readonly string[]): Promise<void> {
+    this.lastGood ??= this.state.readLastGoodSums();
+    const sums = this.lastGood;
+    const changes = new Map<string, { digest: string; text: string } | undefined>();
     await inBatches(accepted, async (file) => {
       const digest = loaded.textDigests.get(file);
-      if (digest === undefined || this.lastGood.get(file) === digest) return;
+      if (digest === undefined || sums.get(path.basename(file)) === digest) return;
       // The text parsed is not kept; read again, and only if it is still that text.
       const text = await readFile(file, 'utf8').catch(() => undefined);
-      if (text === undefined || sha256(text) !== digest) return;
-      await this.state.writeLastGood(file, text);
-      this.lastGood.set(file, digest);
+      if (text !== undefined && sha256(text) === digest) changes.set(path.basename(file), { digest, text });
     });
-    if (loaded.unlisted.length > 0) return;
-    // Copies of files that are gone: their zones are removed, and must not come back at a restart.
-    const present = new Set([...loaded.files].map((f) => path.basename(f)));
-    const copies = await readdir(this.state.lastGoodDir).catch(() => [] as string[]);
-    for (const name of copies) {
-      if (present.has(name) || name.startsWith('.')) continue;
-      await this.state.removeLastGood(name);
-      for (const f of this.lastGood.keys()) if (path.basename(f) === name) this.lastGood.delete(f);
+    if (!loaded.unlisted) {
+      // Copies of files that are gone: their zones are removed, and must not come back at a restart.
+      const present = new Set([...loaded.files].map((f) => path.basename(f)));
+      for (const name of await this.state.lastGoodNames()) if (!present.has(name)) changes.set(name, undefined);
     }
+    await this.state.updateLastGood(sums, changes);
   }
+}
+
+/** How many zones, and the names of the first LISTED. */
+class Names {
+  count = 0;
+  readonly names: string[] = [];
+  add(origin: Name): void {
+    if (this.count++ < LISTED) this.names.push(nameToText(origin));
+  }
+  clear(): void {
+    this.count = 0;
+    this.names.length = 0;
+  }
+}
+
+/** Serial records: the history, and the changes a plan would make to it (applied with the plan). */
+class Overlay {
+  private readonly changes = new Map<string, SerialRecord>();
+  constructor(private readonly history: Map<string, SerialRecord>) {}
+  get(key: string): SerialRecord | undefined {
+    return this.changes.get(key) ?? this.history.get(key);
+  }
+  set(key: string, r: SerialRecord): void {
+    this.changes.set(key, r);
+  }
+  /** Writes the changes into the history; whether there were any. */
+  apply(): boolean {
+    for (const [k, r] of this.changes) this.history.set(k, r);
+    return this.changes.size > 0;
+  }
+}
+
+/**
+ * One record object for each serial and digest: the zones of a `zones:` list share both, and
+ * 100,000 of them need not hold 100,000 equal records.
+ */
+const records = new Map<string, SerialRecord>();
+function record(serial: number, digest: string): SerialRecord {
+  const key = `${serial} ${digest}`;
+  let r = records.get(key);
+  if (!r) {
+    if (records.size > 10_000) records.clear();
+    records.set(key, (r = { serial, digest }));
+  }
+  return r;
 }
 
 function emptyCounts() {
@@ -424,13 +489,4 @@ function onLastGood(zones: ReadonlyMap<string, ServedZone>): Map<string, string[
 function logged(s: ReloadSummary): Record<string, unknown> {
   const { addedZones: _a, changedZones: _c, removedZones: _r, rejectedZones: _j, problems: _p, ...counts } = s;
   return counts;
-}
-
-/** Runs `work` over `items`, a few at a time (file system calls go to libuv's 4 threads). */
-async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void>, width = 4): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }

@@ -2,6 +2,9 @@
 //
 //   last-good/NAME.yaml  the last version of each definition file that was accepted whole; a
 //                        file rejected at start-up is served from here (reload.ts)
+//   last-good/SHA256SUMS the digest of each copy, in sha256sum's format (`sha256sum -c` checks
+//                        them): what is there without reading 10,000 copies, and a copy that
+//                        does not match is reported and not used
 //   serials              each zone's serial and content digest, one line per zone (serials.ts)
 //   control.sock         the control socket, unless placed elsewhere (control.ts)
 //   README               what this is
@@ -13,7 +16,7 @@
 // rebuilt from the zone files; one that cannot be written is reported and the server runs on.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { SerialRecord } from './serials.js';
 
@@ -41,6 +44,8 @@ const SERIALS_HEADER = `# discodns: the serial served for each zone and a digest
 export interface Hooks {
   /** Called between the fsync of the temporary file and the rename (tests: a crash there). */
   readonly beforeRename?: () => void;
+  /** Leave the fsync of the directory to the caller, who writes many files into it. */
+  readonly noDirectorySync?: boolean;
 }
 
 /** Writes `data` to `target` whole or not at all (temporary file, fsync, rename, fsync of the directory). */
@@ -64,7 +69,7 @@ export async function writeFileAtomic(target: string, data: string, hooks: Hooks
     await unlink(temp).catch(() => undefined);
     throw e;
   }
-  await syncDirectory(dir);
+  if (!hooks.noDirectorySync) await syncDirectory(dir);
 }
 
 /** Makes a rename in `dir` durable. Some file systems refuse fsync on a directory: then nothing more can be done. */
@@ -79,6 +84,18 @@ async function syncDirectory(dir: string): Promise<void> {
   } catch {
     /* EINVAL and the like: the rename itself is still atomic */
   }
+}
+
+/** Copies written between two updates of SHA256SUMS (a start with 10,000 files writes them all). */
+const SUMS_EVERY = 1000;
+
+/** Runs `work` over `items`, a few at a time (file system calls go to libuv's 4 threads). */
+export async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void>, width = 4): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
 export interface SerialsRead {
@@ -126,26 +143,35 @@ export class StateDir {
   /** The serials file; missing is an empty history, unreadable lines are reported and dropped. */
   readSerials(): SerialsRead {
     const records = new Map<string, SerialRecord>();
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(this.serialsPath, 'utf8');
+      bytes = readFileSync(this.serialsPath);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records };
       return { records, problem: `${this.serialsPath}: ${(e as Error).message}` };
     }
     let bad = 0;
     let firstBad = 0;
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line === '' || line.startsWith('#')) continue;
-      const m = /^(\S+) (\d{1,10}) ([0-9a-f]{16})$/.exec(line);
-      const serial = m ? Number(m[2]) : NaN;
-      if (!m || serial > 0xffffffff) {
-        if (bad++ === 0) firstBad = i + 1;
-        continue;
+    // The zones of a zones: list share their serial and digest: one record for each pair.
+    const shared = new Map<string, SerialRecord>();
+    // Read from bytes, so that each name is a string of its own, not a slice that keeps the
+    // whole file's text alive as long as the name is.
+    let at = 0;
+    for (let line = 1; at < bytes.length; line++) {
+      let end = bytes.indexOf(0x0a, at);
+      if (end < 0) end = bytes.length;
+      if (end > at && bytes[at] !== 0x23) {
+        const space = bytes.indexOf(0x20, at);
+        const pair = space > at && space < end ? bytes.toString('latin1', space + 1, end) : '';
+        let r = shared.get(pair);
+        if (!r) {
+          const m = /^(\d{1,10}) ([0-9a-f]{16})$/.exec(pair);
+          if (m && Number(m[1]) <= 0xffffffff) shared.set(pair, (r = { serial: Number(m[1]), digest: m[2]! }));
+        }
+        if (r) records.set(bytes.toString('latin1', at, space), r);
+        else if (bad++ === 0) firstBad = line;
       }
-      records.set(m[1]!, { serial, digest: m[3]! });
+      at = end + 1;
     }
     if (bad === 0) return { records };
     return { records, problem: `${this.serialsPath}: ${bad} ${bad === 1 ? 'line' : 'lines'} could not be read (the first: line ${firstBad}); ${records.size} zones read; the rest get serials anew` };
@@ -167,24 +193,56 @@ export class StateDir {
     return path.join(this.dir, 'last-good');
   }
 
-  /** The last-known-good copy's text, or undefined when there is none (or it cannot be read). */
-  async readLastGood(file: string): Promise<string | undefined> {
+  private get sumsPath(): string {
+    return path.join(this.lastGoodDir, 'SHA256SUMS');
+  }
+
+  /** The digest of each last-known-good copy (by file name), as SHA256SUMS lists them. */
+  readLastGoodSums(): Map<string, string> {
+    const sums = new Map<string, string>();
+    let text = '';
     try {
-      return await readFile(this.lastGoodPath(file), 'utf8');
+      text = readFileSync(this.sumsPath, 'utf8');
     } catch {
-      return undefined;
+      return sums; // none yet, or unreadable: every copy is written again
     }
+    for (const line of text.split('\n')) {
+      const m = /^([0-9a-f]{64}) {2}(\S.*)$/.exec(line);
+      if (m) sums.set(m[2]!, m[1]!);
+    }
+    return sums;
+  }
+
+  /**
+   * Brings the copies to `wanted` (file name → [digest, text], or undefined to remove): each
+   * written whole, the directory synced once, then SHA256SUMS. A copy written before a crash
+   * that SHA256SUMS does not list yet is simply written again next time.
+   */
+  async updateLastGood(sums: Map<string, string>, changes: ReadonlyMap<string, { digest: string; text: string } | undefined>): Promise<void> {
+    if (changes.size === 0) return;
+    const entries = [...changes];
+    for (let i = 0; i < entries.length; i += SUMS_EVERY) {
+      const batch = entries.slice(i, i + SUMS_EVERY);
+      await inBatches(batch, async ([name, copy]) => {
+        if (copy) await writeFileAtomic(path.join(this.lastGoodDir, name), copy.text, { noDirectorySync: true });
+        else await rm(path.join(this.lastGoodDir, name), { force: true });
+      });
+      await syncDirectory(this.lastGoodDir);
+      for (const [name, copy] of batch) {
+        if (copy) sums.set(name, copy.digest);
+        else sums.delete(name);
+      }
+      const lines = [...sums].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([name, digest]) => `${digest}  ${name}\n`);
+      await writeFileAtomic(this.sumsPath, lines.join(''));
+    }
+  }
+
+  /** The names of the copies there are (SHA256SUMS and temporary files left out). */
+  async lastGoodNames(): Promise<string[]> {
+    return (await readdir(this.lastGoodDir).catch(() => [] as string[])).filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith('.'));
   }
 
   hasLastGood(file: string): boolean {
     return existsSync(this.lastGoodPath(file));
-  }
-
-  async writeLastGood(file: string, text: string): Promise<void> {
-    await writeFileAtomic(this.lastGoodPath(file), text);
-  }
-
-  async removeLastGood(file: string): Promise<void> {
-    await rm(this.lastGoodPath(file), { force: true });
   }
 }

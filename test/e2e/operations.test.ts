@@ -5,9 +5,12 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { cliPath, startDiscodns, type RunningDiscodns } from '../support/discodns.js';
 import { buildQuery, normalize, udpExchange } from '../support/query.js';
+
+// Each test starts one to three servers and reloads them: on a loaded 2-core machine, that takes a while.
+vi.setConfig({ testTimeout: 60_000 });
 
 const SOA = 6;
 const TXT = 16;
@@ -411,6 +414,33 @@ describe('the state directory', () => {
     expect(await serial(s.port, 'c1.example')).toBeGreaterThan(0);
     expect(await serial(s.port, 'big.example')).toBeGreaterThanOrEqual(s1);
     await until(() => /^big\.example\. \d+ [0-9a-f]{16}$/m.test(readFileSync(file, 'utf8')));
+  });
+});
+
+describe('last-known-good copies', () => {
+  it('are listed in SHA256SUMS; a copy that does not match is reported and not used', async () => {
+    const { zones, state } = layout();
+    let s = await start(zones, state);
+    expect((await ctl(s, 'reload')).code).toBe(0); // returns once the state is written
+    const sums = readFileSync(join(state, 'last-good', 'SHA256SUMS'), 'utf8');
+    expect(sums).toMatch(/^[0-9a-f]{64} {2}big\.yaml$/m);
+    expect(sums).toMatch(/^[0-9a-f]{64} {2}customers\.yaml$/m);
+    await s.stop();
+    write(join(zones, 'big.yaml'), OWN.replace('198.51.100.25', 'nowhere'));
+    writeFileSync(join(state, 'last-good', 'big.yaml'), OWN.replace('who=big', 'who=tampered'));
+    s = await start(zones, state);
+    expect(logs(s).find((l) => String(l.msg).includes('does not match its digest'))).toMatchObject({ level: 40 });
+    expect((await ask(s.port, 'big.example', SOA)).rcode).toBe('REFUSED');
+    expect((await ask(s.port, 'c1.example', SOA)).rcode).toBe('NOERROR');
+  });
+
+  it('of a file that is deleted are deleted too, so that its zones do not come back at a restart', async () => {
+    const { zones, state } = layout();
+    const s = await start(zones, state);
+    rmSync(join(zones, 'big.yaml'));
+    expect((await ctl(s, 'reload')).stdout).toMatch(/^removed: 1: big\.example\.$/m);
+    expect(existsSync(join(state, 'last-good', 'big.yaml'))).toBe(false);
+    expect(readFileSync(join(state, 'last-good', 'SHA256SUMS'), 'utf8')).not.toMatch(/big\.yaml/);
   });
 });
 
