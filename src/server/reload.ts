@@ -90,7 +90,7 @@ interface Plan {
   readonly files: Files;
   /** Serial records that change. */
   readonly serials: Overlay;
-  /** Files accepted whole: their last-known-good copy becomes this version. */
+  /** Files whose last-known-good copy becomes this version. */
   readonly accepted: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -343,7 +343,13 @@ export class ZoneReloader {
       for (const z of next.values()) added.add(z.content.origin);
     }
     const rejectedFiles = new Set([...loaded.filesWithErrors, ...rejectedKeys.values()]);
-    const accepted = [...loaded.files].filter((f) => !rejectedFiles.has(f));
+    // A file's version becomes its last-known-good copy when no zone of it is kept on an older
+    // one, and it gives zones (or has no error at all): a list with one bad entry is the
+    // version served for all its other zones, and must be what a restart serves.
+    const servedFrom = new Set<string>();
+    const keptFrom = new Set<string>();
+    for (const z of next.values()) (z.lastKnownGood ? keptFrom : servedFrom).add(z.file);
+    const accepted = [...loaded.files].filter((f) => !keptFrom.has(f) && (servedFrom.has(f) || !rejectedFiles.has(f)));
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const summary = {
       outcome: (rejected.count > 0 || errors > 0 ? 'partial' : 'ok') as ReloadOutcome,

@@ -25,8 +25,9 @@ const TEMP = /^\..+\.tmp-\d+$/;
 
 const README = `This is discodns's state directory. discodns writes it; you may read it.
 
-last-good/   the last accepted version of each zone definition file. When a file is rejected
-             at start-up (a syntax error, a bad value), its zones are served from this copy.
+last-good/   the last accepted version of each zone definition file, and SHA256SUMS (check
+             them with sha256sum -c). When a file is rejected at start-up (a syntax error, a
+             bad value), its zones are served from this copy.
 serials      each zone's SOA serial and a digest of its content. A serial only grows: the
              same content keeps its serial, changed content gets a larger one.
 control.sock the socket \`discodns ctl\` talks to (unless configured elsewhere).
