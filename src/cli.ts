@@ -255,8 +255,7 @@ async function check(config: Config, paths: string[], strict: boolean): Promise<
   for (const c of collapse(diagnostics)) process.stdout.write(`${formatCollapsed(c)}\n`);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
-  const rejected = new Set(serials.problems.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}`));
-  const good = serials.zones.filter((z) => !rejected.has(`${z.serialAt.file}:${z.serialAt.line}`) || z.serialPolicy !== 'fixed');
+  const good = serials.zones;
   const records = good.reduce((n, z) => n + z.records.length, 0);
   const summary = `${plural(loaded.files.size, 'file')}, ${plural(good.length, 'zone')} (${plural(records, 'record')}) good; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   process.stdout.write(`${summary}\n`);
@@ -277,7 +276,9 @@ async function exportZones(config: Config, wanted: string[], split: string | und
     wantedKeys.add(n.key);
   }
   // The serials serve gives them: from the state's history, when there is one.
-  const served = withServedSerials(loaded.zones, StateDir.readOnly(config.state).readSerials().records, Date.now()).zones;
+  const serials = withServedSerials(loaded.zones, StateDir.readOnly(config.state).readSerials().records, Date.now());
+  for (const d of serials.problems) if (d.severity === 'error') process.stderr.write(`${formatDiagnostic(d)}\n`);
+  const served = serials.zones;
   const zones = wanted.length ? served.filter((z) => wantedKeys.has(z.origin.key)) : served;
   const text = (z: ZoneContent): string => formatZone(z.origin, z.records, `from ${z.file}`);
   if (split === undefined) {

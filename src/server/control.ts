@@ -24,7 +24,15 @@ export type Response = ({ readonly ok: true } & Record<string, unknown>) | { rea
 export type Handler = (request: Request) => Promise<Response> | Response;
 
 /** Why the control socket cannot be had: the message says what to do. */
-export class ControlError extends Error {}
+export class ControlError extends Error {
+  constructor(
+    message: string,
+    /** Another server answers on the socket (a reason not to start at all). */
+    readonly live = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Longest a request line may be; requests are a few dozen bytes. */
 const MAX_REQUEST = 4096;
@@ -54,10 +62,11 @@ export async function claimSocket(path: string): Promise<void> {
   } catch {
     return; // nothing there
   }
-  if (!info.isSocket()) throw new ControlError(`control socket ${path} exists and is not a socket: remove it, or set control.socket (--socket) to another path`);
+  if (!info.isSocket()) throw new ControlError(`control socket ${path} exists and is not a socket: remove it, or set control.socket (--socket) to another path`, true);
   if (await answers(path)) {
     throw new ControlError(
       `another discodns is running with the control socket ${path} (discodns ctl --socket ${path} status shows it): stop it, or give this one another --state or --socket`,
+      true,
     );
   }
   unlinkSync(path); // left by a server that did not stop cleanly
@@ -98,7 +107,7 @@ export function serveControl(path: string, handle: Handler, log: Logger): Promis
     server.once('error', (e: NodeJS.ErrnoException) => {
       reject(
         e.code === 'EADDRINUSE'
-          ? new ControlError(`another discodns is running with the control socket ${path}: stop it, or give this one another --state or --socket`)
+          ? new ControlError(`another discodns is running with the control socket ${path}: stop it, or give this one another --state or --socket`, true)
           : new ControlError(`cannot listen on the control socket ${path} (control.socket): ${e.message}`),
       );
     });

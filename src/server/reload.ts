@@ -469,6 +469,11 @@ function record(serial: number, digest: string): SerialRecord {
   return r;
 }
 
+/** The summary of a reload that changed nothing, and why. */
+export function failedReload(failure: string, now: { zones: number; records: number; lastKnownGood: number }): ReloadSummary {
+  return { ...emptyCounts(), outcome: 'failed', failure, problems: [], errors: 0, warnings: 0, rejectedFiles: 0, parsedFiles: 0, ms: 0, at: Date.now(), ...now };
+}
+
 function emptyCounts() {
   return { added: 0, changed: 0, removed: 0, addedZones: [], changedZones: [], removedZones: [], rejected: 0, rejectedZones: [], kept: 0 };
 }

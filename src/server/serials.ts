@@ -92,16 +92,18 @@ export function zoneKey(origin: Name): string {
 }
 
 /**
- * The zones with the serials a server with this history would serve them with, and the
- * problems that decision finds (check, export: nothing is written).
+ * The zones with the serials a server with this history would serve them with (those it would
+ * reject for their serial left out), and the problems that decision finds (check, export:
+ * nothing is written).
  */
 export function withServedSerials(zones: readonly ZoneContent[], history: ReadonlyMap<string, SerialRecord>, nowMs: number): { zones: ZoneContent[]; problems: Diagnostic[] } {
   const problems: Diagnostic[] = [];
-  const out = zones.map((z) => {
+  const out: ZoneContent[] = [];
+  for (const z of zones) {
     const choice = chooseSerial(z, contentDigest(z), history.get(zoneKey(z.origin)), nowMs);
     if (choice.problem) problems.push(choice.problem);
-    return z.withSerial(choice.serial);
-  });
+    if (choice.problem?.severity !== 'error') out.push(z.withSerial(choice.serial));
+  }
   return { zones: out, problems };
 }
 

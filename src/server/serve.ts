@@ -5,14 +5,14 @@ import v8 from 'node:v8';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { isNameError, nameToText, parseName } from '../dns/name.js';
-import { claimSocket, serveControl, type ControlServer, type Handler } from './control.js';
+import { claimSocket, ControlError, serveControl, type ControlServer, type Handler } from './control.js';
 import type { SnapshotHolder } from './holder.js';
 import { handlerOptions } from './identity.js';
 import { listen, ListenError } from './listen.js';
 import { buildRegistry, newReloadRecord, recordReload, serveMetrics } from './metrics.js';
 import { notifyReady, notifyReloading, type NotifyDone } from './notify.js';
 import { queryLogger } from './querylog.js';
-import { ZoneReloader, type ReloadSummary, type ServedZone } from './reload.js';
+import { failedReload, ZoneReloader, type ReloadSummary, type ServedZone } from './reload.js';
 import { StateDir } from './state.js';
 import { newStats, type ServerStats } from './stats.js';
 
@@ -67,26 +67,32 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   const reload = async (): Promise<ReloadSummary> => {
     notifyReloading(notified(log));
+    let s: ReloadSummary;
     try {
-      const s = await reloader.request();
-      recordReload(reloads, s);
-      return s;
-    } finally {
-      // READY=1 after every reload, failed or not, or systemd waits in "reloading" until timeout.
-      notifyReady(notified(log));
+      s = await reloader.request();
+    } catch (err) {
+      // A bug: nothing was swapped, so every zone stays as it was; say so as a failed reload.
+      log.error({ err }, 'bug: reload failed; every zone stays as it was');
+      s = failedReload(`internal error (a bug): ${(err as Error).message}`, ctx());
     }
+    recordReload(reloads, s);
+    // READY=1 after every reload, failed or not, or systemd waits in "reloading" until timeout.
+    notifyReady(notified(log));
+    return s;
   };
+  const ctx = () => ({ zones: holder.current.zoneCount, records: holder.current.recordCount, lastKnownGood: reloader.last()?.lastKnownGood ?? 0 });
   const addresses = config.listen.map((a) => (a.includes(':') ? `[${a}]:${listeners.port}` : `${a}:${listeners.port}`));
   let control: ControlServer | undefined;
   try {
-    control = await serveControl(
-      config.control.socket,
-      controlHandler({ reloader, holder, reload, startedAt, addresses, config }),
-      log,
-    );
+    control = await serveControl(config.control.socket, controlHandler({ reloader, holder, reload, startedAt, addresses, config }), log);
   } catch (e) {
-    await Promise.all([listeners.close(), metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined]);
-    throw e;
+    if (e instanceof ControlError && e.live) {
+      await Promise.all([listeners.close(), metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined]);
+      throw e;
+    }
+    // No socket (a state directory that cannot be written, a path too long): serve on without
+    // it; SIGHUP still reloads.
+    log.error({ socket: config.control.socket }, `${(e as Error).message}; serving without it: discodns ctl cannot reach this server (SIGHUP still reloads)`);
   }
   const names = reloader.servedNames();
   const line = {

@@ -408,6 +408,18 @@ describe('discodns ctl', () => {
 });
 
 describe('the state directory', () => {
+  it('one that cannot be created is reported; the server serves without it', async () => {
+    const { dir, zones } = layout();
+    const notADirectory = join(dir, 'state-file');
+    writeFileSync(notADirectory, 'not a directory\n');
+    const s = await start(zones, notADirectory);
+    expect(logs(s).find((l) => String(l.msg).startsWith(`state directory ${notADirectory} cannot be written`))).toMatchObject({ level: 40 });
+    expect(logs(s).find((l) => String(l.msg).includes('serving without it: discodns ctl cannot reach this server'))).toMatchObject({ level: 50 });
+    expect((await ask(s.port, 'c1.example', SOA)).rcode).toBe('NOERROR');
+    process.kill(s.pid, 'SIGHUP');
+    await until(() => logs(s).some((l) => l.msg.startsWith('reloaded')));
+  });
+
   it('a corrupted serials file is reported and rebuilt', async () => {
     const { zones, state } = layout();
     let s = await start(zones, state);
