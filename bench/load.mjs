@@ -214,13 +214,13 @@ try {
   writeFileSync(queries, defaultMix(domains, 200_000).join('\n') + '\n');
 
   // discodns
-  const dd = spawn(process.execPath, [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const dd = spawn(process.execPath, [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--state', join(work, 'state'), '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   started.push({ name: 'discodns', child: dd });
   const line = JSON.parse((await waitForLine(dd, /^\{.*"msg":"serving".*\}$/m, 120_000))[0]);
   const servers = [{ name: 'discodns', port: line.port, pid: dd.pid, loadMs: line.loadMs, rssMb: rss(dd.pid) }];
 
   // Knot and NSD load discodns's own export of the same zones.
-  const exported = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'export', '--zones', zonesDir], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
+  const exported = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'export', '--zones', zonesDir, '--state', join(work, 'state')], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
   const zoneFiles = [];
   mkdirSync(join(work, 'zf'));
   for (const chunk of exported.split(/^(?=; zone )/m)) {

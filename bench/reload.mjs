@@ -20,7 +20,7 @@ const work = mkdtempSync(join(tmpdir(), 'discodns-reload-'));
 const zones = join(work, 'zones');
 spawnSync(process.execPath, [join(root, 'bench/gen-zones.mjs'), '--domains', String(domains), '--out', zones], { stdio: 'inherit' });
 
-const child = spawn(process.execPath, [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zones, '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zones, '--state', join(work, 'state'), '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const lines = [];
 let buf = '';
 const waiters = [];
@@ -78,7 +78,7 @@ try {
     let done = false;
     const p = probe(serving.port, () => done);
     await new Promise((r) => setTimeout(r, 200));
-    const reloaded = waitFor('"msg":"reloaded"');
+    const reloaded = waitFor('"msg":"reloaded');
     process.kill(child.pid, 'SIGHUP');
     const summary = await reloaded;
     await new Promise((r) => setTimeout(r, 200));

@@ -13,6 +13,8 @@
 //   serve ms  from spawn to its "serving" line: node start, load, its collection after load, bind
 //   gc ms     that collection (server/serve.ts, collectLoadGarbage)
 //   serve rss RSS 1 s after serving. The comparison with Knot uses these two.
+//   restart ms  spawn to serving again, on the state directory the first start wrote (serials,
+//            last-known-good copies): what a restart costs
 // With knotd installed, Knot loads `discodns export` of the 10,000 per-file case in the same run.
 // Prints one table and writes bench/results/scale-<time>.json. Temporary files are removed.
 //
@@ -221,8 +223,8 @@ async function knot(dir, domains) {
  * "serving" line (node start, load, the collection after load, binding), that collection's ms,
  * and RSS 1 s after serving.
  */
-function serve(zonesDir) {
-  const args = [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--listen', '127.0.0.1', '--port', '0', '--log-level', 'debug'];
+function serve(zonesDir, stateDir) {
+  const args = [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--state', stateDir, '--listen', '127.0.0.1', '--port', '0', '--log-level', 'debug'];
   return new Promise((res, rej) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -234,7 +236,7 @@ function serve(zonesDir) {
       for (let i; (i = buf.indexOf('\n')) >= 0; buf = buf.slice(i + 1)) {
         const line = buf.slice(0, i);
         if (line.includes('"collected the garbage of the first load"')) result.gcMs = JSON.parse(line).ms;
-        if (!line.includes('"msg":"serving"')) continue;
+        if (!line.includes('"msg":"serving')) continue;
         result.serveMs = Math.round(performance.now() - t0);
         setTimeout(() => {
           const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN);
@@ -271,8 +273,13 @@ try {
     try {
       const out = await run(process.execPath, [...serverNodeFlags(root), '--expose-gc', self, '--child', target]);
       const measured = JSON.parse(out.trim().split('\n').pop());
-      const served = await serve(c.layout === 'files' ? target : dirname(target));
-      results.push({ ...c, server: 'discodns', ...measured, ...served });
+      const zonesDir = c.layout === 'files' ? target : dirname(target);
+      const state = join(work, `state-${c.domains}-${c.layout === 'files' ? 'files' : 'one'}`);
+      const served = await serve(zonesDir, state);
+      // Again on the state the first start wrote (serials, last-known-good copies): a restart.
+      const again = await serve(zonesDir, state);
+      rmSync(state, { recursive: true, force: true });
+      results.push({ ...c, server: 'discodns', ...measured, ...served, restartMs: again.serveMs });
     } catch (err) {
       results.push({ ...c, server: 'discodns', failed: err.message });
     }
@@ -290,8 +297,8 @@ try {
 }
 
 const cell = (v, w) => String(v ?? '').padStart(w);
-const head = ['domains', 'layout', 'server', 'load ms', 'snapshot ms', 'reload ms', 'rss MB', 'heap MB', 'peak MB', 'peak+reload', 'serve ms', 'gc ms', 'serve rss', 'vs knot'];
-const widths = [8, 16, 9, 9, 12, 10, 7, 8, 8, 12, 9, 6, 10, 20];
+const head = ['domains', 'layout', 'server', 'load ms', 'snapshot ms', 'reload ms', 'rss MB', 'heap MB', 'peak MB', 'peak+reload', 'serve ms', 'restart ms', 'gc ms', 'serve rss', 'vs knot'];
+const widths = [8, 16, 9, 9, 12, 10, 7, 8, 8, 12, 9, 11, 6, 10, 20];
 console.log(head.map((h, i) => (i < 3 ? h.padEnd(widths[i]) : cell(h, widths[i]))).join(' '));
 const knotRow = results.find((r) => r.server === 'knot' && !r.failed);
 for (const r of results) {
@@ -302,8 +309,8 @@ for (const r of results) {
   const row = r.failed
     ? [r.domains, r.layout, r.server, `failed: ${r.failed}`]
     : r.server === 'knot'
-      ? [r.domains, r.layout, r.server, r.loadMs, '', '', r.rssMb, '', r.peakRssMb, '', r.loadMs, '', r.rssMb, '']
-      : [r.domains, r.layout, r.server, r.loadMs, r.snapshotMs, r.reloadMs, r.rssMb, r.heapMb, r.peakRssMb, r.peakReloadRssMb, r.serveMs, r.gcMs ?? '-', r.serveRssMb, vs];
+      ? [r.domains, r.layout, r.server, r.loadMs, '', '', r.rssMb, '', r.peakRssMb, '', r.loadMs, '', '', r.rssMb, '']
+      : [r.domains, r.layout, r.server, r.loadMs, r.snapshotMs, r.reloadMs, r.rssMb, r.heapMb, r.peakRssMb, r.peakReloadRssMb, r.serveMs, r.restartMs, r.gcMs ?? '-', r.serveRssMb, vs];
   console.log(row.map((v, i) => (i < 3 ? String(v).padEnd(widths[i]) : cell(v, widths[i]))).join(' '));
 }
 mkdirSync(join(root, 'bench/results'), { recursive: true });

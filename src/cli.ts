@@ -1,25 +1,30 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --expose-gc --no-allocation-site-pretenuring
-// discodns command line: serve | check | export | autoconfig.
+// discodns command line: serve | check | export | ctl | autoconfig.
 //
 // The node flags on the line above (repeated by `npm start` and systemd/discodns.service; a test
 // keeps the three equal) keep a large load fast and its memory down: a young generation capped
 // at 4 MiB, one collection after the first load, no pretenuring of the load's garbage. Why and
 // the figures: docs/performance.md, "Node flags". Without them the server works the same.
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeConfig, loadConfig, type Config, type ConfigFlags } from './config.js';
-import { formatDiagnostic } from './definitions/index.js';
-import { isNameError, parseName } from './dns/name.js';
+import { collapse, formatCollapsed, formatDiagnostic, type ZoneContent } from './definitions/index.js';
+import { isNameError, nameToText, parseName } from './dns/name.js';
 import { formatZone } from './dns/zonefile.js';
 import { createLogger } from './log.js';
 import { AutoconfigPublisher, type AutoconfigZone } from './server/http/publish.js';
 import { preview } from './server/http/preview.js';
 import { byName, FORMATS, type Format } from './server/http/router.js';
 import { HttpConfigError } from './server/http/server.js';
+import { ControlError, request, type Command, type Response } from './server/control.js';
 import { ListenError } from './server/listen.js';
-import { notifyReady, notifyReloading, notifyStopping, type NotifyDone } from './server/notify.js';
-import { startServer } from './server/serve.js';
+import { notifyReady, notifyStopping, type NotifyDone } from './server/notify.js';
+import { StartError, type ReloadSummary } from './server/reload.js';
+import { withServedSerials } from './server/serials.js';
+import { startServer, type RunningServer } from './server/serve.js';
+import { StateDir } from './server/state.js';
 import { loadZones } from './server/zonefiles.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -27,9 +32,10 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 const USAGE = `discodns ${VERSION} — authoritative DNS for mail-client discovery
 
 Usage:
-  discodns serve  [--config FILE] [--zones DIR] [--listen ADDR]… [--port N]
-  discodns check  [--strict] [PATH…]
-  discodns export [--zones DIR] [ZONE…]
+  discodns serve  [--config FILE] [--zones DIR] [--state DIR] [--listen ADDR]… [--port N] [--allow-empty]
+  discodns check  [--strict] [--state DIR] [PATH…]
+  discodns export [--zones DIR] [--state DIR] [--split DIR] [ZONE…]
+  discodns ctl    [--config FILE] [--state DIR] [--socket PATH] status|zones|zone NAME|reload|check
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR]
   discodns --version
   discodns COMMAND --help`;
@@ -39,28 +45,48 @@ const HELP: Record<string, string> = {
 
 Options:
   --config FILE     JSON config file (keys below)
-  --zones DIR       zone definitions directory            (config zones)
+  --zones DIR       zone definitions directory             (config zones)
+  --state DIR       state directory                        (config state)
+  --socket PATH     control socket for discodns ctl        (config control.socket)
   --listen ADDR     address to listen on; repeat for more  (config listen)
   --port N          UDP and TCP port; 0 picks a free one   (config port)
+  --allow-empty     start even with no zone to serve       (config allowEmpty)
   --log-level L     fatal|error|warn|info|debug|trace|silent
   --log-format F    json|pretty
 
 Precedence: defaults < --config file < DISCODNS_* environment < flags.
-Config keys (environment variable, default):
+Config keys (flag, environment variable; default):
 ${describeConfig()}`,
   check: `discodns check — validate zone definitions as serve would, without serving
 
-  discodns check [--strict] [--config FILE] [PATH…]
+  discodns check [--strict] [--config FILE] [--state DIR] [PATH…]
 
 PATH is a definition file or a directory of them (default: the configured zones directory).
-Prints every problem as file:line:col: error|warning: key: message.
+Prints every problem as file:line:col: error|warning: key: message, then a summary.
+With a state directory (--state, default ./state), a fixed serial below the one served
+before is an error, as serve would find it.
 Exit status: 1 when there are errors (or, with --strict, warnings), 0 otherwise.`,
   export: `discodns export — print zones as RFC 1035 zone-file text
 
-  discodns export [--zones DIR] [--config FILE] [ZONE…]
+  discodns export [--zones DIR] [--config FILE] [--state DIR] [--split DIR] [ZONE…]
 
-Prints every zone defined under DIR, or only the named ZONEs. The output loads unchanged in
-Knot (kzonecheck), BIND (named-checkzone) and ldns (ldns-read-zone).`,
+Prints every zone defined under the zones directory, or only the named ZONEs, with the serials
+serve gives them (from the state directory). With --split DIR, writes one file per zone into
+DIR, named ZONE.zone (example.com.zone), as Knot, NSD and BIND load them. Each zone's text
+loads unchanged in Knot (kzonecheck -o ZONE), BIND (named-checkzone) and ldns (ldns-read-zone).`,
+  ctl: `discodns ctl — ask the running server, over its control socket
+
+  discodns ctl [--config FILE] [--state DIR] [--socket PATH] COMMAND
+
+The socket is found as serve made it: control.socket, or control.sock in the state directory.
+Commands:
+  status      uptime, zones, records, zones on last-known-good, last reload, addresses, memory
+  zones       every zone served: serial, source file and line, last-known-good or not
+  zone NAME   one zone
+  reload      re-read the zones directory, wait, and print the outcome
+  check       what a reload would do now, without doing it
+Exit status: 0; 1 when a reload (or check) rejected anything or failed, or the server cannot be
+reached; 2 for a usage error.`,
   autoconfig: `discodns autoconfig — print what a mail client asking about EMAIL receives over HTTP
 
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR] [--config FILE]
@@ -75,20 +101,25 @@ its settings (HTTP 200), 1 otherwise (the status and reason go to stderr).`,
 const OPTIONS = {
   config: { type: 'string' },
   zones: { type: 'string' },
+  state: { type: 'string' },
+  socket: { type: 'string' },
   listen: { type: 'string', multiple: true },
   port: { type: 'string' },
+  'allow-empty': { type: 'boolean' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
   strict: { type: 'boolean' },
   format: { type: 'string' },
+  split: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, readonly string[]> = {
-  serve: ['config', 'zones', 'listen', 'port', 'log-level', 'log-format', 'help'],
-  check: ['config', 'zones', 'strict', 'help'],
-  export: ['config', 'zones', 'help'],
+  serve: ['config', 'zones', 'state', 'socket', 'listen', 'port', 'allow-empty', 'log-level', 'log-format', 'help'],
+  check: ['config', 'zones', 'state', 'strict', 'help'],
+  export: ['config', 'zones', 'state', 'split', 'help'],
+  ctl: ['config', 'state', 'socket', 'help'],
   autoconfig: ['config', 'zones', 'format', 'help'],
 };
 
@@ -96,6 +127,8 @@ function fail(message: string, code = 2): never {
   process.stderr.write(`discodns: ${message}\n`);
   process.exit(code);
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -134,6 +167,9 @@ async function main(argv: string[]): Promise<number> {
     listen: values.listen,
     port,
     zones: values.zones,
+    state: values.state,
+    socket: values.socket,
+    allowEmpty: values['allow-empty'],
     logLevel: values['log-level'],
     logFormat: values['log-format'],
   };
@@ -141,6 +177,13 @@ async function main(argv: string[]): Promise<number> {
   if ('error' in result) fail(result.error);
   const config = result.config;
 
+  if (command !== 'serve') {
+    // A closed stdout (check | head) is not a bug to report: stop quietly. Not for serve,
+    // whose stdout is the log (log.ts), which process.stdout would make blocking.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    });
+  }
   switch (command) {
     case 'serve':
       return serve(config);
@@ -148,14 +191,40 @@ async function main(argv: string[]): Promise<number> {
       return check(config, rest, values.strict === true);
     case 'autoconfig':
       return autoconfig(config, rest, values.format);
+    case 'ctl':
+      return ctl(config, rest);
     default:
-      return exportZones(config, rest);
+      return exportZones(config, rest, values.split);
   }
 }
 
 async function serve(config: Config): Promise<number> {
   const log = createLogger(config.log.level, config.log.format);
-  let server;
+  const notified: NotifyDone = (err) => {
+    if (err) log.warn({ err: err.message }, 'systemd notification failed');
+  };
+  let server: RunningServer | undefined;
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) process.exit(1); // a second signal: leave now
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    if (!server) process.exit(0); // still loading: nothing to finish
+    const running = server;
+    notifyStopping(notified);
+    // Whatever holds the close up (a client that does not read, a state write), 5 s is the cap.
+    const deadline = setTimeout(() => process.exit(0), 5000);
+    deadline.unref();
+    void running.close().then(() => {
+      const { queries, ...counters } = running.stats;
+      log.info({ queries: queries.reduce((a, b) => a + b, 0), ...counters }, 'stopped');
+      process.exit(0);
+    });
+  };
+  // From the start: a signal that came while loading would otherwise kill the process outright.
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => void server?.reload());
   try {
     server = await startServer(config, log);
   } catch (e) {
@@ -163,58 +232,40 @@ async function serve(config: Config): Promise<number> {
     if (e instanceof ListenError) {
       const hint =
         e.code === 'EADDRINUSE'
-          ? 'another program (another DNS server?) holds it: stop it, or choose --port/--listen'
+          ? `another program holds it: stop it, or choose ${e.key ? `another ${e.key}` : '--port/--listen'}`
           : e.code === 'EACCES' && e.port < 1024
             ? 'ports below 1024 need privilege: run under the systemd unit, or grant CAP_NET_BIND_SERVICE'
             : e.code === 'EADDRNOTAVAIL'
-              ? 'that address is not configured on this machine: check --listen'
-              : 'check --listen and --port';
-      fail(`cannot listen on ${e.transport} ${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}: ${e.code ?? e.message}; ${hint}`, 1);
+              ? `that address is not configured on this machine: check ${e.key ?? '--listen'}`
+              : `check ${e.key ?? '--listen and --port'}`;
+      const what = e.key ? ` (${e.key})` : '';
+      fail(`cannot listen on ${e.transport} ${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}${what}: ${e.code ?? e.message}; ${hint}`, 1);
+    }
+    if (e instanceof StartError || e instanceof ControlError) {
+      log.fatal(e.message);
+      fail(e.message, 1);
     }
     throw e;
   }
-  const notified: NotifyDone = (err) => {
-    if (err) log.warn({ err: err.message }, 'systemd notification failed');
-  };
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) process.exit(1); // a second signal: leave now
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    notifyStopping(notified);
-    const deadline = setTimeout(() => process.exit(0), 5000);
-    deadline.unref();
-    void server.close().then(() => {
-      const { queries, ...counters } = server.stats;
-      log.info({ queries: queries.reduce((a, b) => a + b, 0), ...counters }, 'stopped');
-      log.flush?.();
-      process.exit(0);
-    });
-  };
   // Readiness only now: zones loaded and every socket bound (Type=notify in the unit).
   notifyReady(notified);
-  process.on('SIGHUP', () => {
-    notifyReloading(notified);
-    void server
-      .reload()
-      .catch((err: unknown) => log.error({ err }, 'bug: reload failed; previous zones stay in service'))
-      // READY=1 after every reload, failed or not, or systemd waits in "reloading" until timeout.
-      .finally(() => notifyReady(notified));
-  });
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
   return new Promise<number>(() => {
     /* runs until a signal */
   });
 }
 
 async function check(config: Config, paths: string[], strict: boolean): Promise<number> {
-  const loaded = await loadZones(paths.length ? paths : [config.zones], undefined, parseOptions(config));
-  for (const d of loaded.diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
-  const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = loaded.diagnostics.length - errors;
-  const records = loaded.zones.reduce((n, z) => n + z.records.length, 0);
-  process.stderr.write(`${loaded.files.size} files, ${loaded.zones.length} zones (${records} records) good; ${errors} errors, ${warnings} warnings\n`);
+  const loaded = await loadZones(paths.length ? paths : [config.zones], undefined, { parse: parseOptions(config) });
+  const state = StateDir.readOnly(config.state);
+  const serials = withServedSerials(loaded.zones, state.readSerials().records, Date.now());
+  const diagnostics = [...loaded.diagnostics, ...serials.problems];
+  for (const c of collapse(diagnostics)) process.stdout.write(`${formatCollapsed(c)}\n`);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const good = serials.zones;
+  const records = good.reduce((n, z) => n + z.records.length, 0);
+  const summary = `${plural(loaded.files.size, 'file')}, ${plural(good.length, 'zone')} (${plural(records, 'record')}) good; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  process.stdout.write(`${summary}\n`);
   return errors > 0 || (strict && warnings > 0) ? 1 : 0;
 }
 
@@ -223,8 +274,8 @@ function parseOptions(config: Config): { httpHost?: string } {
   return config.http.host ? { httpHost: config.http.host } : {};
 }
 
-async function exportZones(config: Config, wanted: string[]): Promise<number> {
-  const loaded = await loadZones([config.zones], undefined, parseOptions(config));
+async function exportZones(config: Config, wanted: string[], split: string | undefined): Promise<number> {
+  const loaded = await loadZones([config.zones], undefined, { parse: parseOptions(config) });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
   const wantedKeys = new Set<string>();
@@ -236,18 +287,38 @@ async function exportZones(config: Config, wanted: string[]): Promise<number> {
     }
     wantedKeys.add(n.key);
   }
-  const zones = wanted.length ? loaded.zones.filter((z) => wantedKeys.has(z.origin.key)) : loaded.zones;
+  // The serials serve gives them: from the state's history, when there is one.
+  const serials = withServedSerials(loaded.zones, StateDir.readOnly(config.state).readSerials().records, Date.now());
+  for (const d of serials.problems) if (d.severity === 'error') process.stderr.write(`${formatDiagnostic(d)}\n`);
+  const served = serials.zones;
+  const zones = wanted.length ? served.filter((z) => wantedKeys.has(z.origin.key)) : served;
   // As served: with the PACC digest TXT of the zones that have autoconfig: on.
-  const served = new AutoconfigPublisher().inputs(zones);
-  const out = zones.map((z, i) => formatZone(z.origin, served[i]!.records, `from ${z.file}`)).join('\n');
-  process.stdout.write(out);
+  const records = new Map(new AutoconfigPublisher().inputs(zones).map((input, i) => [zones[i]!, input.records]));
+  const text = (z: ZoneContent): string => formatZone(z.origin, records.get(z)!, `from ${z.file}`);
+  if (split === undefined) {
+    process.stdout.write(zones.map(text).join('\n'));
+    return errors.length ? 1 : 0;
+  }
+  try {
+    mkdirSync(split, { recursive: true });
+    for (const z of zones) writeFileSync(path.join(split, zoneFileName(z)), text(z));
+  } catch (e) {
+    fail(`--split ${split}: ${(e as Error).message}`, 1);
+  }
+  process.stderr.write(`${plural(zones.length, 'zone file')} written to ${split}\n`);
   return errors.length ? 1 : 0;
+}
+
+/** `example.com.zone`: the zone's name without the root's dot, lower case (Knot's default %s.zone). */
+function zoneFileName(z: ZoneContent): string {
+  // Zone names are host names (letters, digits, '-', '_'): nothing to escape in a file name.
+  return `${nameToText(z.origin).slice(0, -1).toLowerCase()}.zone`;
 }
 
 async function autoconfig(config: Config, args: string[], format: string | undefined): Promise<number> {
   if (args.length !== 1) fail(`autoconfig takes one e-mail address (got ${args.length}); see discodns autoconfig --help`);
   if (format === undefined || !(FORMATS as readonly string[]).includes(format)) fail(`--format: give one of ${FORMATS.join(', ')}`);
-  const loaded = await loadZones([config.zones], undefined, parseOptions(config));
+  const loaded = await loadZones([config.zones], undefined, { parse: parseOptions(config) });
   for (const d of loaded.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(`${formatDiagnostic(d)}\n`);
   const zones = new Map<string, AutoconfigZone>();
   for (const input of new AutoconfigPublisher().inputs(loaded.zones)) if (input.autoconfigZone) zones.set(input.origin.key, input.autoconfigZone);
@@ -260,6 +331,96 @@ async function autoconfig(config: Config, args: string[], format: string | undef
   }
   process.stdout.write(answer.body);
   return 0;
+}
+
+const CTL: readonly Command[] = ['status', 'zones', 'zone', 'reload', 'check'];
+
+async function ctl(config: Config, args: string[]): Promise<number> {
+  const [command, ...more] = args;
+  if (!command || !CTL.includes(command as Command)) fail(`ctl needs a command: ${CTL.join(', ')}; see discodns ctl --help`);
+  if (command === 'zone' ? more.length !== 1 : more.length !== 0) fail(command === 'zone' ? 'ctl zone takes one zone name' : `ctl ${command} takes no arguments`);
+  let response: Response;
+  try {
+    // A reload of many zones takes what it takes; systemd's TimeoutSec bounds ExecReload.
+    response = await request(config.control.socket, { command: command as Command, ...(command === 'zone' ? { zone: more[0]! } : {}) }, command === 'reload' || command === 'check' ? 0 : 10_000);
+  } catch (e) {
+    fail((e as Error).message, 1);
+  }
+  if (!response.ok) fail(response.error, 1);
+  const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+  switch (command) {
+    case 'status':
+      printStatus(response, out);
+      return 0;
+    case 'zones': {
+      const zones = response.zones as ZoneLine[];
+      for (const z of zones) out(zoneLine(z));
+      return 0;
+    }
+    case 'zone': {
+      const z = response as unknown as ZoneLine & { records?: number };
+      out(`zone: ${z.zone}`);
+      out(`serial: ${z.serial}`);
+      out(`source: ${z.file}:${z.line}`);
+      out(`last-known-good: ${z.lastKnownGood ? `yes${z.from ? `, from ${z.from}` : ', the version served before its file was rejected'}` : 'no'}`);
+      if (z.records !== undefined) out(`records: ${z.records}`);
+      return 0;
+    }
+    default: {
+      const s = (command === 'reload' ? response.reload : response.check) as ReloadSummary;
+      printReload(command, s, out);
+      return s.outcome === 'ok' ? 0 : 1;
+    }
+  }
+}
+
+interface ZoneLine {
+  zone: string;
+  serial: number;
+  file: string;
+  line: number;
+  lastKnownGood: boolean;
+  from?: string;
+}
+
+function zoneLine(z: ZoneLine): string {
+  return `${z.zone} serial ${z.serial} ${z.file}:${z.line}${z.lastKnownGood ? ' last-known-good' : ''}`;
+}
+
+function printStatus(s: Record<string, unknown>, out: (line?: string) => void): void {
+  const last = s.lastReload as ReloadSummary | undefined;
+  const mem = s.memory as { rssMb: number; heapUsedMb: number };
+  const uptime = s.uptimeSeconds as number;
+  out(`pid: ${s.pid}`);
+  out(`uptime: ${uptime < 120 ? `${uptime} s` : uptime < 7200 ? `${Math.round(uptime / 60)} min` : `${(uptime / 3600).toFixed(1)} h`}`);
+  out(`zones: ${s.zones}`);
+  out(`records: ${s.records}`);
+  out(`last-known-good: ${plural(s.lastKnownGood as number, 'zone')}`);
+  if (last) out(`last reload: ${last.outcome} at ${new Date(last.at).toISOString()} (${last.added} added, ${last.changed} changed, ${last.removed} removed, ${last.rejected} rejected)${last.failure ? `: ${last.failure}` : ''}`);
+  out(`listen: ${(s.listen as string[]).join(' ')} (udp, tcp)`);
+  out(`zones directory: ${s.zonesDir}`);
+  out(`state: ${s.state}`);
+  out(`memory: rss ${mem.rssMb} MB, heap ${mem.heapUsedMb} MB`);
+}
+
+function printReload(command: string, s: ReloadSummary, out: (line?: string) => void): void {
+  const what = command === 'reload' ? 'reload' : 'check (nothing applied)';
+  if (s.outcome === 'failed') {
+    out(`${what}: failed: ${s.failure}; every zone stays as it was`);
+    return;
+  }
+  const names = (list: readonly string[], n: number): string => (n === 0 ? '' : `: ${list.join(' ')}${n > list.length ? ` … ${n - list.length} more` : ''}`);
+  out(`${what}: ${s.outcome}${s.ms !== undefined ? ` in ${s.ms} ms` : ''}`);
+  out(`added: ${s.added}${names(s.addedZones, s.added)}`);
+  out(`changed: ${s.changed}${names(s.changedZones, s.changed)}`);
+  out(`removed: ${s.removed}${names(s.removedZones, s.removed)}`);
+  out(`rejected: ${s.rejected}${names(s.rejectedZones, s.rejected)}${s.kept > 0 ? ` (${s.kept} kept on the version served before)` : ''}`);
+  out(`last-known-good: ${plural(s.lastKnownGood, 'zone')}`);
+  out(`zones: ${s.zones}${s.records !== undefined ? `, records: ${s.records}` : ''}`);
+  if (s.problems.length > 0) {
+    out(`problems: ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}`);
+    for (const p of s.problems) out(`  ${p}`);
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -4,6 +4,7 @@
 import convict from 'convict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 
 function listenAddresses(value: unknown): asserts value is string[] {
   if (!Array.isArray(value) || value.length === 0) throw new Error('must list at least one IP address, e.g. ["127.0.0.1", "::1"]');
@@ -38,6 +39,10 @@ function httpHost(value: unknown): void {
   }
 }
 
+function nonEmpty(value: unknown): void {
+  if (typeof value !== 'string' || value === '') throw new Error('must be a directory path');
+}
+
 function fraction(value: unknown): void {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error('must be a number from 0 to 1');
 }
@@ -60,6 +65,26 @@ const schema = {
     format: String,
     default: 'zones',
     env: 'DISCODNS_ZONES',
+  },
+  state: {
+    doc: 'State directory: what must outlive a restart (last-known-good copies of definitions, zone serials)',
+    format: nonEmpty,
+    default: 'state',
+    env: 'DISCODNS_STATE',
+  },
+  control: {
+    socket: {
+      doc: 'Unix socket that discodns ctl talks to (mode 0600); empty: control.sock in the state directory',
+      format: String,
+      default: '',
+      env: 'DISCODNS_CONTROL_SOCKET',
+    },
+  },
+  allowEmpty: {
+    doc: 'Start even with no zone to serve (zones directory missing, or every definition rejected)',
+    format: Boolean,
+    default: false,
+    env: 'DISCODNS_ALLOW_EMPTY',
   },
   edns: {
     udpSize: {
@@ -191,6 +216,11 @@ export interface Config {
   readonly listen: readonly string[];
   readonly port: number;
   readonly zones: string;
+  /** The state directory (state.ts). */
+  readonly state: string;
+  /** The control socket's path, its default already applied. */
+  readonly control: { readonly socket: string };
+  readonly allowEmpty: boolean;
   readonly edns: { readonly udpSize: number };
   readonly tcp: { readonly idleTimeout: number; readonly maxConnections: number; readonly maxMessageSize: number };
   readonly cache: { readonly size: number };
@@ -205,6 +235,9 @@ export interface ConfigFlags {
   readonly listen?: string[] | undefined;
   readonly port?: number | undefined;
   readonly zones?: string | undefined;
+  readonly state?: string | undefined;
+  readonly socket?: string | undefined;
+  readonly allowEmpty?: boolean | undefined;
   readonly logLevel?: string | undefined;
   readonly logFormat?: string | undefined;
 }
@@ -246,6 +279,9 @@ export function loadConfig(file: string | undefined, flags: ConfigFlags, env: No
     if (flags.listen !== undefined) conf.set('listen', flags.listen);
     if (flags.port !== undefined) conf.set('port', flags.port);
     if (flags.zones !== undefined) conf.set('zones', flags.zones);
+    if (flags.state !== undefined) conf.set('state', flags.state);
+    if (flags.socket !== undefined) conf.set('control.socket', flags.socket);
+    if (flags.allowEmpty !== undefined) conf.set('allowEmpty', flags.allowEmpty);
     if (flags.logLevel !== undefined) conf.set('log.level', flags.logLevel);
     if (flags.logFormat !== undefined) conf.set('log.format', flags.logFormat as 'json');
     conf.validate({ allowed: 'strict' });
@@ -255,7 +291,10 @@ export function loadConfig(file: string | undefined, flags: ConfigFlags, env: No
   } catch (e) {
     return { error: `configuration: ${(e as Error).message}` };
   }
-  return { config: deepFreeze(conf.getProperties() as unknown as Config) };
+  const config = conf.getProperties() as unknown as Config;
+  // The socket lives with the state unless placed elsewhere (the unit puts it in /run).
+  const socket = config.control.socket || path.join(config.state, 'control.sock');
+  return { config: deepFreeze({ ...config, control: { socket } }) };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -266,17 +305,34 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Every key with its env var and default, for --help and the README. */
+/** Command-line flags of config keys; the other keys are set in the file or the environment. */
+const FLAGS: Record<string, string> = {
+  listen: '--listen',
+  port: '--port',
+  zones: '--zones',
+  state: '--state',
+  'control.socket': '--socket',
+  allowEmpty: '--allow-empty',
+  'log.level': '--log-level',
+  'log.format': '--log-format',
+};
+
+/** Every key with its flag, env var and default, for --help and the README. */
 export function describeConfig(): string {
   const lines: string[] = [];
   const walk = (node: Record<string, unknown>, prefix: string): void => {
     for (const [k, v] of Object.entries(node)) {
       const entry = v as { doc?: string; env?: string; default?: unknown };
-      if (entry.doc !== undefined) {
-        lines.push(`  ${prefix}${k}  (${entry.env}, default ${JSON.stringify(entry.default)})\n      ${entry.doc}`);
-      } else {
-        walk(v as Record<string, unknown>, `${prefix}${k}.`);
+      const key = `${prefix}${k}`;
+      if (entry.doc === undefined) {
+        walk(v as Record<string, unknown>, `${key}.`);
+        continue;
       }
+      // DISCODNS_LISTEN is read by loadConfig itself, as a comma-separated list.
+      const env = entry.env ?? (key === 'listen' ? 'DISCODNS_LISTEN=a,b' : undefined);
+      const shown = key === 'control.socket' ? '<state>/control.sock' : JSON.stringify(entry.default);
+      const where = [FLAGS[key], env].filter((w) => w !== undefined).join(', ');
+      lines.push(`  ${key}  (${where}; default ${shown})\n      ${entry.doc}`);
     }
   };
   walk(schema as unknown as Record<string, unknown>, '');

@@ -49,3 +49,25 @@ describe('http.* (the autoconfig responder)', () => {
     expect('error' in half && half.error).toBe('configuration: http.tls.cert and http.tls.key go together: set both (HTTPS) or neither (plain HTTP, behind a TLS proxy)');
   });
 });
+
+describe('state and control.socket', () => {
+  const config = (env: Record<string, string>, flags = {}) => {
+    const r = loadConfig(undefined, flags, env);
+    if ('error' in r) throw new Error(r.error);
+    return r.config;
+  };
+  it('default to ./state and the socket in it', () => {
+    expect([config({}).state, config({}).control.socket]).toEqual(['state', 'state/control.sock']);
+  });
+  it('DISCODNS_STATE moves both; --state wins over it; --socket places the socket alone', () => {
+    expect(config({ DISCODNS_STATE: '/var/lib/discodns' }).control.socket).toBe('/var/lib/discodns/control.sock');
+    expect(config({ DISCODNS_STATE: '/var/lib/discodns' }, { state: '/tmp/s' }).state).toBe('/tmp/s');
+    const c = config({ DISCODNS_STATE: '/var/lib/discodns', DISCODNS_CONTROL_SOCKET: '/run/discodns/control.sock' });
+    expect([c.state, c.control.socket]).toEqual(['/var/lib/discodns', '/run/discodns/control.sock']);
+    expect(config({}, { socket: '/tmp/x.sock' }).control.socket).toBe('/tmp/x.sock');
+  });
+  it('an empty state is refused with the key', () => {
+    const r = loadConfig(undefined, { state: '' }, {});
+    expect('error' in r && r.error).toMatch(/^configuration: state: must be a directory path/);
+  });
+});

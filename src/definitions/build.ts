@@ -5,11 +5,11 @@ import { nameToText, type Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import type { Zone } from '../dns/zone.js';
 import type { AutoconfigSpec } from './autoconfig.js';
-import { error, hasErrors, tidy, type At, type Diagnostic } from './diagnostics.js';
+import { error, hasErrors, tidy, warning, type At, type Diagnostic } from './diagnostics.js';
 import { expandZone } from './expand.js';
 import { StoredRecords } from './stored.js';
 import { resolveName } from './names.js';
-import type { Definition } from './schema.js';
+import type { Definition, SerialPolicy } from './schema.js';
 import { Shared } from './shared.js';
 import { CheckedView, DefinedZones, TargetCheck, type Defined } from './targets.js';
 import { buildCopy, fits, instantiate, CopyView, makeRecipe, someRecords, watchingResolver, type ZoneRecipe } from './recipe.js';
@@ -20,6 +20,8 @@ export interface ZoneContent {
   readonly origin: Name;
   /** Definition file it came from. */
   readonly file: string;
+  /** The line of that file that names the zone. */
+  readonly line: number;
   /** The definition's default TTL. */
   readonly ttl: number;
   /**
@@ -32,6 +34,114 @@ export interface ZoneContent {
   buildZone?(): Zone;
   /** The definition's `autoconfig:`, when on (the HTTP responder serves the zone). */
   readonly autoconfig?: AutoconfigSpec | undefined;
+  /** The SOA serial in `records`. */
+  readonly serial: number;
+  /** How the server picks the serial it serves (schema.ts), and where that is written. */
+  readonly serialPolicy: SerialPolicy;
+  readonly serialAt: At;
+  /**
+   * Zones with the same key have the same content apart from their origin (copies of one
+   * `zones:` recipe): whatever depends on the content alone is worked out once for them all.
+   */
+  readonly contentKey: object;
+  /**
+   * The same zone with another SOA serial: itself for its own serial; else a new object, which
+   * the next build hands out in its place (so an unchanged zone keeps one object).
+   */
+  withSerial(serial: number): ZoneContent;
+}
+
+/** Records with the SOA's serial replaced. */
+function reserialed(records: ResourceRecord[], serial: number): ResourceRecord[] {
+  return records.map((rr) => (rr.rdata.kind === 'SOA' && rr.rdata.serial !== serial ? { ...rr, rdata: { ...rr.rdata, serial } } : rr));
+}
+
+/** What the zones of one definition share: where it is, and its serial policy. */
+interface Source {
+  readonly file: string;
+  readonly ttl: number;
+  readonly serial: number;
+  readonly serialPolicy: SerialPolicy;
+  readonly serialAt: At;
+  readonly autoconfig: AutoconfigSpec | undefined;
+}
+
+const sources = new WeakMap<Definition, Source>();
+
+function sourceOf(def: Definition): Source {
+  let source = sources.get(def);
+  if (!source) {
+    source = { file: def.file, ttl: def.ttl, serial: def.soa.serial, serialPolicy: def.soa.serialPolicy, serialAt: def.soa.serialAt, autoconfig: def.autoconfig };
+    sources.set(def, source);
+  }
+  return source;
+}
+
+/** Where a build keeps the ZoneContent it handed out for a zone (CachedExpansion). */
+interface Slot {
+  content?: ZoneContent;
+}
+
+/** The fields every ZoneContent reads from its definition's Source, and the serial override. */
+abstract class SourcedZone implements ZoneContent {
+  readonly #source: Source;
+  /** The serial served instead of the definition's; undefined: the definition's. */
+  readonly #serial: number | undefined;
+  readonly #slot: Slot | undefined;
+
+  constructor(
+    readonly origin: Name,
+    readonly line: number,
+    source: Source,
+    serial: number | undefined,
+    slot: Slot | undefined,
+  ) {
+    this.#source = source;
+    this.#serial = serial;
+    this.#slot = slot;
+  }
+
+  get file(): string {
+    return this.#source.file;
+  }
+  get ttl(): number {
+    return this.#source.ttl;
+  }
+  get serial(): number {
+    return this.#serial ?? this.#source.serial;
+  }
+  get serialPolicy(): SerialPolicy {
+    return this.#source.serialPolicy;
+  }
+  get serialAt(): At {
+    return this.#source.serialAt;
+  }
+  get autoconfig(): AutoconfigSpec | undefined {
+    return this.#source.autoconfig;
+  }
+  protected get source(): Source {
+    return this.#source;
+  }
+  protected get slot(): Slot | undefined {
+    return this.#slot;
+  }
+  /** Undefined when the records carry the definition's serial as they are. */
+  protected get override(): number | undefined {
+    return this.#serial === undefined || this.#serial === this.#source.serial ? undefined : this.#serial;
+  }
+
+  abstract get records(): ResourceRecord[];
+  abstract get contentKey(): object;
+  protected abstract copy(serial: number): ZoneContent;
+
+  withSerial(serial: number): ZoneContent {
+    if (serial === this.serial) return this;
+    const other = this.copy(serial);
+    // The next build hands out this one: a reload that serves the same serial gets the same
+    // object back (and the server its built Zone), and the one replaced is not kept.
+    if (this.#slot?.content === this) this.#slot.content = other;
+    return other;
+  }
 }
 
 export interface BuiltZones {
@@ -40,6 +150,8 @@ export interface BuiltZones {
   readonly diagnostics: Diagnostic[];
   /** Zones defined somewhere but left out of `zones` because of errors, each once. */
   readonly failed: Name[];
+  /** The file each failed zone is defined in (by origin key). */
+  readonly failedIn: ReadonlyMap<string, string>;
 }
 
 export interface BuildOptions {
@@ -55,44 +167,54 @@ export interface BuildOptions {
  * are made again each time `records` is read, so 100,000 such zones held between reloads cost
  * a few bytes each, and their records live only in the snapshot built from them.
  */
-class CopiedZone implements ZoneContent {
+class CopiedZone extends SourcedZone {
   readonly #recipe: ZoneRecipe;
 
-  constructor(
-    readonly origin: Name,
-    readonly file: string,
-    readonly ttl: number,
-    recipe: ZoneRecipe,
-    readonly autoconfig?: AutoconfigSpec,
-  ) {
+  constructor(origin: Name, line: number, source: Source, recipe: ZoneRecipe, serial?: number, slot?: Slot) {
+    super(origin, line, source, serial, slot);
     this.#recipe = recipe;
   }
 
   get records(): ResourceRecord[] {
-    return instantiate(this.#recipe, this.origin);
+    const records = instantiate(this.#recipe, this.origin);
+    const serial = this.override;
+    return serial === undefined ? records : reserialed(records, serial);
+  }
+
+  get contentKey(): object {
+    return this.#recipe;
   }
 
   buildZone(): Zone {
-    return buildCopy(this.#recipe, this.origin);
+    return buildCopy(this.#recipe, this.origin, this.override);
+  }
+
+  protected copy(serial: number): ZoneContent {
+    return new CopiedZone(this.origin, this.line, this.source, this.#recipe, serial, this.slot);
   }
 }
 
 /** A zone checked on its own. Its records are made on each read of `records`, as CopiedZone's. */
-class OwnZone implements ZoneContent {
+class OwnZone extends SourcedZone {
   readonly #records: StoredRecords;
 
-  constructor(
-    readonly origin: Name,
-    readonly file: string,
-    readonly ttl: number,
-    records: StoredRecords,
-    readonly autoconfig?: AutoconfigSpec,
-  ) {
+  constructor(origin: Name, line: number, source: Source, records: StoredRecords, serial?: number, slot?: Slot) {
+    super(origin, line, source, serial, slot);
     this.#records = records;
   }
 
   get records(): ResourceRecord[] {
-    return this.#records.toArray();
+    const records = this.#records.toArray();
+    const serial = this.override;
+    return serial === undefined ? records : reserialed(records, serial);
+  }
+
+  get contentKey(): object {
+    return this.#records;
+  }
+
+  protected copy(serial: number): ZoneContent {
+    return new OwnZone(this.origin, this.line, this.source, this.#records, serial, this.slot);
   }
 }
 
@@ -135,7 +257,7 @@ const expansions = { shared: new WeakMap<Definition, Map<string, CachedExpansion
  */
 export function* buildZonesSteps(definitions: readonly Definition[], options: BuildOptions = {}): Generator<void, BuiltZones> {
   const diagnostics: Diagnostic[] = [];
-  const failed = new Map<string, Name>();
+  const failed = new Map<string, { readonly origin: Name; readonly file: string }>();
   const defined = new Map<string, ZoneToBuild & { readonly cache?: CachedExpansion }>();
   const shared = new Shared();
   const cacheFor = options.share === false ? expansions.own : expansions.shared;
@@ -151,13 +273,21 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     def.zones.forEach((origin, i) => {
       const at = def.zoneAt[i]!;
       const earlier = defined.get(origin.key);
-      if (earlier) {
+      if (earlier && earlier.def.listed !== def.listed) {
+        // A zone in a file of its own and in a zones: list: the file of its own is how a
+        // provider gives one customer of the list something else, so it wins.
+        const [listAt, ownAt] = def.listed ? [at, earlier.at] : [earlier.at, at];
+        const message = `zone ${nameToText(origin)} is also defined in a file of its own (${ownAt.file}:${ownAt.line}): that definition is served, not this entry`;
+        diagnostics.push(warning(listAt, message));
+        if (def.listed) return;
+        failed.delete(origin.key);
+      } else if (earlier) {
         const place = `${earlier.at.file}:${earlier.at.line}:${earlier.at.col}`;
         diagnostics.push(error(at, `zone ${nameToText(origin)} is already defined at ${place}: define each zone once`));
-        failed.set(origin.key, earlier.origin);
+        failed.set(origin.key, { origin: earlier.origin, file: earlier.def.file });
         return;
       }
-      if (def.broken) failed.set(origin.key, origin);
+      if (def.broken) failed.set(origin.key, { origin, file: def.file });
       if (!def.hasContent) {
         defined.set(origin.key, { origin, def, at });
         return;
@@ -189,18 +319,18 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     }
     diagnostics.push(...mine);
     yield;
-    if (hasErrors(mine)) failed.set(z.origin.key, z.origin);
+    if (hasErrors(mine)) failed.set(z.origin.key, { origin: z.origin, file: z.def.file });
     if (failed.has(z.origin.key)) continue;
     let content = z.cache?.content;
     if (!content) {
-      content = z.own
-        ? new OwnZone(z.origin, z.def.file, z.def.ttl, z.own.records, z.def.autoconfig)
-        : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.recipe!, z.def.autoconfig);
+      const source = sourceOf(z.def);
+      content = z.own ? new OwnZone(z.origin, z.at.line, source, z.own.records, undefined, z.cache) : new CopiedZone(z.origin, z.at.line, source, z.recipe!, undefined, z.cache);
       if (z.cache) z.cache.content = content;
     }
     zones.push(content);
   }
-  return { zones, diagnostics: tidy(diagnostics), failed: [...failed.values()] };
+  const failedIn = new Map([...failed].map(([key, f]) => [key, f.file]));
+  return { zones, diagnostics: tidy(diagnostics), failed: [...failed.values()].map((f) => f.origin), failedIn };
 }
 
 /** Expands one zone of `def` and caches the result under its origin. */

@@ -79,3 +79,30 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   // One edit per three letters (at least one): close enough to be a typo, not a different word.
   return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
+
+/** A diagnostic, and how many more were made at the same place (one per zone of a `zones:` list). */
+export interface Collapsed {
+  readonly diagnostic: Diagnostic;
+  readonly repeats: number;
+}
+
+/**
+ * One entry per place and severity: a definition that gives 300 zones gives 300 copies of its
+ * problem, each naming its zone, and a person needs the first and the count.
+ */
+export function collapse(diagnostics: readonly Diagnostic[]): Collapsed[] {
+  const byPlace = new Map<string, { diagnostic: Diagnostic; repeats: number }>();
+  for (const d of diagnostics) {
+    const key = `${d.file}\0${d.line}\0${d.col}\0${d.severity}\0${d.path}`;
+    const seen = byPlace.get(key);
+    if (seen) seen.repeats++;
+    else byPlace.set(key, { diagnostic: d, repeats: 0 });
+  }
+  return [...byPlace.values()];
+}
+
+/** A collapsed diagnostic as one line: formatDiagnostic, and the count of its repeats. */
+export function formatCollapsed(c: Collapsed): string {
+  const more = c.repeats === 0 ? '' : ` (and the same in ${c.repeats} more ${c.repeats === 1 ? 'zone' : 'zones'})`;
+  return formatDiagnostic(c.diagnostic) + more;
+}

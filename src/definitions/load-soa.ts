@@ -1,37 +1,52 @@
-// The `soa:` section: contact address → RNAME, serial (`auto` or a number), and the timers.
+// The `soa:` section: contact address → RNAME, serial (`auto`, `dateserial` or a number), and
+// the timers. A definition that extends another takes each field it does not write from there.
 
 import { isScalar } from 'yaml';
 import { isNameError, parseName, type Name } from '../dns/name.js';
 import { MAX_TTL } from '../dns/records.js';
+import type { At } from './diagnostics.js';
 import type { Entry, FieldReader } from './fields.js';
-import { autoSerial } from './serial.js';
-import { MAX_SERIAL, SOA_DEFAULTS, SOA_KEYS, type SoaSpec } from './schema.js';
+import { autoSerial, dateSerial } from './serial.js';
+import { MAX_SERIAL, SOA_DEFAULTS, SOA_KEYS, type SerialPolicy, type SoaSpec } from './schema.js';
 
-export function readSoa(r: FieldReader, e: Entry, mtimeMs: number): SoaSpec {
+/** The SOA of a definition with no `soa:` (or an empty one): the defaults, or the base's. */
+export function defaultSoa(at: At, mtimeMs: number, base?: SoaSpec): SoaSpec {
+  return base ?? { at, serial: autoSerial(mtimeMs), serialPolicy: 'auto', serialAt: at, ...SOA_DEFAULTS };
+}
+
+export function readSoa(r: FieldReader, e: Entry, mtimeMs: number, base?: SoaSpec): SoaSpec {
   const fields = r.entries(e.node, e.at, 'a mapping such as { contact: hostmaster@example.com, serial: auto }', SOA_KEYS) ?? [];
   const get = (k: string): Entry | undefined => fields.find((f) => f.key === k);
   const timer = (k: string, fallback: number): number => {
     const f = get(k);
     return (f && r.integer(f.node, f.at, 0, MAX_TTL, ' of seconds')) ?? fallback;
   };
+  const serialEntry = get('serial');
+  const serial = serialEntry
+    ? { ...readSerial(r, serialEntry, mtimeMs), serialAt: serialEntry.at }
+    : base
+      ? { serial: base.serial, serialPolicy: base.serialPolicy, serialAt: base.serialAt }
+      : { serial: autoSerial(mtimeMs), serialPolicy: 'auto' as const, serialAt: e.keyAt };
   const soa = {
     at: e.keyAt,
-    serial: readSerial(r, get('serial'), mtimeMs),
-    refresh: timer('refresh', SOA_DEFAULTS.refresh),
-    retry: timer('retry', SOA_DEFAULTS.retry),
-    expire: timer('expire', SOA_DEFAULTS.expire),
-    negativeTtl: timer('negative-ttl', SOA_DEFAULTS.negativeTtl),
+    ...serial,
+    refresh: timer('refresh', base?.refresh ?? SOA_DEFAULTS.refresh),
+    retry: timer('retry', base?.retry ?? SOA_DEFAULTS.retry),
+    expire: timer('expire', base?.expire ?? SOA_DEFAULTS.expire),
+    negativeTtl: timer('negative-ttl', base?.negativeTtl ?? SOA_DEFAULTS.negativeTtl),
   };
   const contact = get('contact');
-  const rname = contact && readContact(r, contact);
+  const rname = contact ? readContact(r, contact) : base?.rname;
   return rname ? { ...soa, rname } : soa;
 }
 
-function readSerial(r: FieldReader, f: Entry | undefined, mtimeMs: number): number {
-  if (!f || (isScalar(f.node) && f.node.value === 'auto')) return autoSerial(mtimeMs);
-  if (isScalar(f.node) && typeof f.node.value === 'number') return r.integer(f.node, f.at, 0, MAX_SERIAL) ?? 0;
-  r.error(f.at, `must be 'auto' or a whole number from 0 to ${MAX_SERIAL}, not ${r.src.written(f.node ?? {}) || 'nothing'}`);
-  return 0;
+function readSerial(r: FieldReader, f: Entry, mtimeMs: number): { serial: number; serialPolicy: SerialPolicy } {
+  const value = isScalar(f.node) ? f.node.value : undefined;
+  if (value === 'auto') return { serial: autoSerial(mtimeMs), serialPolicy: 'auto' };
+  if (value === 'dateserial') return { serial: dateSerial(mtimeMs), serialPolicy: 'dateserial' };
+  if (typeof value === 'number') return { serial: r.integer(f.node, f.at, 0, MAX_SERIAL) ?? 0, serialPolicy: 'fixed' };
+  r.error(f.at, `must be 'auto', 'dateserial' or a whole number from 0 to ${MAX_SERIAL}, not ${r.src.written(f.node ?? {}) || 'nothing'}`);
+  return { serial: 0, serialPolicy: 'fixed' };
 }
 
 /**

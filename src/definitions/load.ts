@@ -9,11 +9,11 @@ import { readAutoconfig } from './autoconfig.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
 import { FieldReader, type Entry } from './fields.js';
 import { readServices } from './load-services.js';
-import { readSoa } from './load-soa.js';
+import { extend } from './extend.js';
+import { defaultSoa, readSoa } from './load-soa.js';
 import {
   DEFAULT_TTL,
   MX_KEYS,
-  SOA_DEFAULTS,
   TOP_KEYS,
   type Address,
   type AliasSpec,
@@ -24,7 +24,6 @@ import {
   type Written,
 } from './schema.js';
 import { hostNameProblem } from './names.js';
-import { autoSerial } from './serial.js';
 import { parseSimpleYaml } from './simple-yaml.js';
 import { scalarColumns, Source } from './source.js';
 
@@ -33,11 +32,24 @@ const EMPTY = "the file is empty: a definition needs at least 'zone:' and 'names
 const FILE = '(file)';
 const YAML = '(yaml)';
 
+/** The definition an `extends:` names, or why there is none (missing, broken, a cycle). */
+export type BaseResolver = (name: string) => { readonly definition: Definition } | { readonly error: string };
+
 export interface ParseOptions {
   /** Read plain YAML without the full parser (simple-yaml.ts); on by default, same result either way. */
   readonly simple?: boolean;
   /** The configuration's http.host: where `autoconfig: on` points when its block names no host. */
   readonly httpHost?: string;
+  /** Finds what `extends: NAME` names (the caller reads files); without it, `extends:` is an error. */
+  readonly base?: BaseResolver;
+  /** An IDN's A-label form (`xn--`), for the message that suggests it (the caller has the IDNA tables). */
+  readonly toAscii?: (name: string) => string | undefined;
+}
+
+/** What reading a definition needs beyond its YAML. */
+interface ReadContext {
+  readonly mtimeMs: number;
+  readonly options: ParseOptions;
 }
 
 export function parseDefinitionFile(
@@ -48,10 +60,11 @@ export function parseDefinitionFile(
 ): { definitions: Definition[]; diagnostics: Diagnostic[] } {
   // Plain YAML, with no problem at all, is read without the full parser; anything else with it,
   // so every message about a file comes from one reading of it.
+  const ctx: ReadContext = { mtimeMs, options };
   const simple = options.simple === false ? undefined : parseSimpleYaml(text);
   if (simple) {
     const diagnostics: Diagnostic[] = [];
-    const def = readDefinition(new FieldReader(new Source(file, text, simple.lines), undefined, diagnostics), simple.contents, mtimeMs, options);
+    const def = readDefinition(new FieldReader(new Source(file, text, simple.lines), undefined, diagnostics), simple.contents, ctx);
     if (def && diagnostics.length === 0) return { definitions: [def], diagnostics };
   }
   const lines = new LineCounter();
@@ -61,9 +74,9 @@ export function parseDefinitionFile(
   const definitions: Definition[] = [];
   if (docs.length === 0) diagnostics.push(error(src.atOffset(0, FILE), EMPTY));
   for (const doc of docs) {
-    for (const e of doc.errors) diagnostics.push(error(src.atOffset(e.pos[0], YAML), yamlMessage(e.message)));
+    diagnostics.push(...yamlErrors(src, doc.errors));
     for (const w of doc.warnings) diagnostics.push(warning(src.atOffset(w.pos[0], YAML), w.message));
-    const def = doc.errors.length ? zonesOnly(src, doc) : readDefinition(new FieldReader(src, doc, diagnostics), doc.contents, mtimeMs, options);
+    const def = doc.errors.length ? zonesOnly(src, doc, ctx) : readDefinition(new FieldReader(src, doc, diagnostics), doc.contents, ctx);
     if (def) definitions.push(def);
   }
   return { definitions, diagnostics };
@@ -75,16 +88,60 @@ function yamlMessage(message: string): string {
   return message;
 }
 
+/** The parser's errors that come of a line indented wrongly (or with a tab). */
+const INDENTATION = new Set(['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'TAB_AS_INDENT']);
+
+/**
+ * The YAML errors as diagnostics. One line indented wrongly makes the parser report two or three
+ * errors, on the line before it ("Nested mappings are not allowed in compact mappings",
+ * "Implicit keys need to be on a single line"): they become one, on the line itself, saying so.
+ */
+function yamlErrors(src: Source, errors: readonly { code: string; message: string; pos: [number, number] }[]): Diagnostic[] {
+  const lineOf = (offset: number): number => src.atOffset(offset, YAML).line;
+  const bad = new Map<number, boolean>(); // line → indented with a tab
+  const spans: [number, number][] = [];
+  const isIndentation = (e: { code: string; message: string }): boolean =>
+    INDENTATION.has(e.code) && !(e.code === 'BAD_INDENT' && /^Flow /.test(e.message)); // an unclosed [ or {
+  // "Nested mappings are not allowed in compact mappings" comes with the multi-line key it
+  // starts, which spans to the line that went wrong: that one says where.
+  const multiline = errors.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY');
+  for (const e of errors) {
+    if (!isIndentation(e)) continue;
+    if (e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.some((m) => m.pos[0] <= e.pos[0] && e.pos[0] < m.pos[1])) continue;
+    // A multi-line implicit key spans from the key's line to the line that went wrong.
+    const line = e.code === 'MULTILINE_IMPLICIT_KEY' ? lineOf(Math.max(e.pos[0], e.pos[1] - 1)) : lineOf(e.pos[0]);
+    bad.set(line, (bad.get(line) ?? false) || e.code === 'TAB_AS_INDENT');
+    spans.push([lineOf(e.pos[0]), lineOf(Math.max(e.pos[0], e.pos[1] - 1))]);
+  }
+  const out: Diagnostic[] = [];
+  for (const [line, tab] of [...bad].sort((a, b) => a[0] - b[0])) {
+    const text = src.text.split('\n', line)[line - 1] ?? '';
+    const col = text.length - text.trimStart().length + 1;
+    const shown = text.trim().length > 60 ? `${text.trim().slice(0, 57)}...` : text.trim();
+    const why = tab
+      ? 'a tab is not indentation in YAML: indent with spaces'
+      : 'the entries of one mapping or list start in the same column, and what belongs under a key is indented more than the key';
+    out.push(error({ file: src.file, line, col, path: YAML }, `indentation of line ${line} ('${shown}'): ${why}`));
+  }
+  for (const e of errors) {
+    if (isIndentation(e)) continue;
+    const line = lineOf(e.pos[0]);
+    if (spans.some(([from, to]) => line >= from && line <= to)) continue; // the same mistake again
+    out.push(error(src.atOffset(e.pos[0], YAML), yamlMessage(e.message)));
+  }
+  return out;
+}
+
 /**
  * A document YAML could not parse still names its zones, as far as they can be read: they stay
  * "defined here" (and unserved), so a second definition elsewhere is not taken as the only one.
  */
-function zonesOnly(src: Source, doc: Document): Definition | undefined {
-  const def = readDefinition(new FieldReader(src, doc, []), doc.contents, 0);
+function zonesOnly(src: Source, doc: Document, ctx: ReadContext): Definition | undefined {
+  const def = readDefinition(new FieldReader(src, doc, []), doc.contents, { mtimeMs: 0, options: { ...ctx.options, base: undefined } });
   return def && { ...def, broken: true, hasContent: false };
 }
 
-function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number, options: ParseOptions = {}): Definition | undefined {
+function readDefinition(r: FieldReader, contents: unknown, ctx: ReadContext): Definition | undefined {
   const errorsBefore = r.diagnostics.filter((d) => d.severity === 'error').length;
   const top = r.deref(contents);
   const at = r.src.at(top, '');
@@ -99,24 +156,29 @@ function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number, opti
   const entries = r.entries(top, at, 'a definition', TOP_KEYS);
   if (!entries) return undefined;
   const get = (k: string): Entry | undefined => entries.find((e) => e.key === k);
-  const { zones, zoneAt } = readZones(r, get('zone'), get('zones'), at);
+  const errorsNow = (): number => r.diagnostics.filter((d) => d.severity === 'error').length;
+  const { zones, zoneAt, listed, entryErrors } = readZones(r, get('zone'), get('zones'), at, ctx.options.toAscii);
+  const base = readExtends(r, get('extends'), ctx.options.base);
   const ttlEntry = get('ttl');
-  const ttl = (ttlEntry && r.integer(ttlEntry.node, ttlEntry.at, 0, MAX_TTL, ' of seconds')) ?? DEFAULT_TTL;
+  const ttl = (ttlEntry && r.integer(ttlEntry.node, ttlEntry.at, 0, MAX_TTL, ' of seconds')) ?? base?.ttl ?? DEFAULT_TTL;
   const soaEntry = get('soa');
   const soa =
     soaEntry && !r.isMissing(soaEntry.node)
-      ? readSoa(r, soaEntry, mtimeMs)
-      : { at: soaEntry?.keyAt ?? { ...at, path: 'soa' }, serial: autoSerial(mtimeMs), ...SOA_DEFAULTS };
+      ? readSoa(r, soaEntry, ctx.mtimeMs, base?.soa)
+      : defaultSoa(soaEntry?.keyAt ?? { ...at, path: 'soa' }, ctx.mtimeMs, base?.soa);
   const autoconfigEntry = get('autoconfig');
-  const autoconfig = autoconfigEntry && readAutoconfig(r, autoconfigEntry, options);
-  const def: Omit<Definition, 'broken'> = {
+  const autoconfig = autoconfigEntry ? readAutoconfig(r, autoconfigEntry, ctx.options) : base?.autoconfig;
+  const nameserversEntry = get('nameservers');
+  const own: Omit<Definition, 'broken'> = {
     file: r.src.file,
     zones,
     zoneAt,
+    listed,
+    bases: base ? [base.file, ...base.bases] : [],
     at,
     hasContent: true,
     ttl,
-    nameservers: readNameservers(r, get('nameservers'), at),
+    nameservers: base && !nameserversEntry ? base.nameservers : readNameservers(r, nameserversEntry, at),
     soa,
     hosts: section(r, get('hosts'), (e) => readHosts(r, e)),
     mx: section(r, get('mx'), (e) => readMx(r, e)),
@@ -125,8 +187,31 @@ function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number, opti
     records: section(r, get('records'), (e) => readRecords(r, e)),
     ...(autoconfig ? { autoconfig } : {}),
   };
-  const broken = r.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
+  const def = base ? extend(base, own, { mx: get('mx') !== undefined }) : own;
+  // An entry of a zones: list with an error leaves that zone out, not the whole list.
+  const broken = errorsNow() - entryErrors > errorsBefore;
   return compacted({ ...def, broken });
+}
+
+/** The definition `extends:` names; undefined (after an error) when there is none to use. */
+function readExtends(r: FieldReader, e: Entry | undefined, resolve: BaseResolver | undefined): Definition | undefined {
+  if (!e) return undefined;
+  const name = r.text(e.node, e.at, 'the name of a definition file in the zones directory, e.g. extends: provider.yaml', false);
+  if (!name) return undefined;
+  if (name.text.includes('/') || name.text.startsWith('.') || !/\.ya?ml$/i.test(name.text)) {
+    r.error(name.at, `'${name.text}' is not a definition file of this directory: name one, e.g. extends: provider.yaml`);
+    return undefined;
+  }
+  if (!resolve) {
+    r.error(name.at, `extends: is read only when loading a zones directory`);
+    return undefined;
+  }
+  const found = resolve(name.text);
+  if ('error' in found) {
+    r.error(name.at, found.error);
+    return undefined;
+  }
+  return found.definition;
 }
 
 /**
@@ -152,40 +237,65 @@ function section<T>(r: FieldReader, e: Entry | undefined, read: (e: Entry) => T[
   return e && !r.isMissing(e.node) ? read(e) : [];
 }
 
-function readZones(r: FieldReader, zone: Entry | undefined, zonesEntry: Entry | undefined, at: At): { zones: Name[]; zoneAt: At[] } {
+interface ReadZones {
+  zones: Name[];
+  zoneAt: At[];
+  listed: boolean;
+  /** Errors in entries of a `zones:` list, each leaving out that entry alone. */
+  entryErrors: number;
+}
+
+function readZones(r: FieldReader, zone: Entry | undefined, zonesEntry: Entry | undefined, at: At, toAscii: ParseOptions['toAscii']): ReadZones {
   if (zone && zonesEntry) {
     r.error(zonesEntry.keyAt, "write either 'zone:' or 'zones:', not both");
-    return { zones: [], zoneAt: [] };
+    return { zones: [], zoneAt: [], listed: false, entryErrors: 0 };
   }
   if (!zone && !zonesEntry) {
     r.error({ ...at, path: 'zone' }, "missing 'zone:': name the domain this definition serves, e.g. zone: example.com");
-    return { zones: [], zoneAt: [] };
+    return { zones: [], zoneAt: [], listed: false, entryErrors: 0 };
   }
   const items = zone ? [{ node: zone.node, at: zone.at, path: zone.path }] : r.items(zonesEntry!.node, zonesEntry!.at);
   if (items.length === 0) r.error(zonesEntry!.at, 'the list is empty: give at least one zone');
+  const list = zonesEntry !== undefined && items.length > 1;
   const zones: Name[] = [];
   const zoneAt: At[] = [];
   const listed = new Set<string>();
+  let entryErrors = 0;
+  const entryError = (where: At, message: string): void => {
+    r.error(where, list ? `${message}; the other zones of the list are served` : message);
+    if (list) entryErrors++;
+  };
   for (const item of items) {
     const written = r.text(item.node, item.at, 'a domain name, e.g. example.com', false); // kept as a Name
-    if (!written) continue;
+    if (!written) {
+      if (list) entryErrors++;
+      continue;
+    }
     const parsed = parseName(written.text); // no origin: a zone name is always absolute
     const problem = hostNameProblem(written.text, 'zone');
     if (problem) {
-      r.error(written.at, problem);
+      entryError(written.at, idnHint(written.text, toAscii) ?? problem);
     } else if (isNameError(parsed)) {
-      r.error(written.at, parsed.error);
+      entryError(written.at, parsed.error);
     } else if (parsed.key === ROOT.key) {
-      r.error(written.at, 'the root zone cannot be served here: name a domain, e.g. example.com');
+      entryError(written.at, 'the root zone cannot be served here: name a domain, e.g. example.com');
     } else if (listed.has(parsed.key)) {
-      r.error(written.at, `${written.text} is listed twice: remove one`);
+      r.warning(written.at, `${written.text} is listed twice: it is served once; remove one`);
     } else {
       listed.add(parsed.key);
       zones.push(parsed);
       zoneAt.push(written.at);
     }
   }
-  return { zones, zoneAt };
+  return { zones, zoneAt, listed: zonesEntry !== undefined, entryErrors };
+}
+
+/** For a name with letters outside ASCII: its xn-- form, which is what is served (RFC 5891). */
+function idnHint(text: string, toAscii: ParseOptions['toAscii']): string | undefined {
+  if (!/[^\x20-\x7e]/.test(text)) return undefined;
+  const ascii = toAscii?.(text.endsWith('.') ? text.slice(0, -1) : text);
+  if (!ascii || /[^\x20-\x7e]/.test(ascii)) return `'${text}' is an internationalized name: write it in its xn-- form (e.g. from idn2 '${text}')`;
+  return `'${text}' is an internationalized name: write it in its xn-- form, ${ascii}`;
 }
 
 function readNameservers(r: FieldReader, e: Entry | undefined, at: At): Written[] {

@@ -199,9 +199,10 @@ const shapes = new WeakMap<ZoneRecipe, { readonly shape: ZoneShape; readonly ser
 /**
  * Zone `origin`'s served Zone from the recipe, grouped by the recipe's shape (worked out
  * once) instead of from records made and grouped anew: the same Zone buildZone makes from
- * instantiate(t, origin).
+ * instantiate(t, origin). `serial`, when given, is the SOA serial instead of the recipe's
+ * (the server's, from the zone's history).
  */
-export function buildCopy(t: ZoneRecipe, origin: Name): Zone {
+export function buildCopy(t: ZoneRecipe, origin: Name, serial?: number): Zone {
   let shaped = shapes.get(t);
   if (shaped === undefined) {
     // Every copy groups alike only when every owner is relative to the origin (it always is:
@@ -217,18 +218,23 @@ export function buildCopy(t: ZoneRecipe, origin: Name): Zone {
     }
     shapes.set(t, shaped);
   }
-  if (shaped === null) return buildZone(origin, instantiate(t, origin));
-  const { shape, serial } = shaped;
-  return new DeferredZone(origin, serial, shape.recordCount, () => {
+  if (shaped === null) return buildZone(origin, instantiate(t, origin).map((rr) => ({ ...rr, rdata: withSerial(rr.rdata, serial) })));
+  const { shape } = shaped;
+  return new DeferredZone(origin, serial ?? shaped.serial, shape.recordCount, () => {
     const names: Name[] = [];
     const name = (i: number): Name => (names[i] ??= headName(t.heads[i]!, origin));
     return buildShapedZone(
       origin,
       shape,
       (j) => pick(t.records[j]!.owner, name),
-      (j) => rdataOf(t.records[j]!, name),
+      (j) => withSerial(rdataOf(t.records[j]!, name), serial),
     );
   });
+}
+
+/** The rdata, an SOA with `serial` in place of its own (when given). */
+function withSerial(rd: RData, serial: number | undefined): RData {
+  return serial !== undefined && rd.kind === 'SOA' && rd.serial !== serial ? { ...rd, serial } : rd;
 }
 
 /** Zone `origin`'s records number `which` (indexes into the recipe's), making only their names. */

@@ -7,7 +7,7 @@ import type { AutoconfigSpec } from './autoconfig.js';
 import type { At } from './diagnostics.js';
 import type { ServiceInfo } from './services.js';
 
-export const TOP_KEYS = ['zone', 'zones', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig'] as const;
+export const TOP_KEYS = ['zone', 'zones', 'extends', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig'] as const;
 export const SOA_KEYS = ['contact', 'serial', 'refresh', 'retry', 'expire', 'negative-ttl'] as const;
 export const MX_KEYS = ['host', 'preference'] as const;
 export const TARGET_KEYS = ['host', 'port', 'priority', 'weight', 'path'] as const;
@@ -71,11 +71,22 @@ export interface RecordLine {
   readonly atCol: (col: number) => At;
 }
 
+/**
+ * How the served serial is chosen (as Knot's serial-policy): `auto` the time of the content's
+ * last change in seconds, `dateserial` YYYYMMDDnn, `fixed` the number written. The server picks
+ * it from the zone's content digest and the serial it served last (server/serials.ts), so it
+ * never goes back; `serial` below is what a load without that history uses.
+ */
+export type SerialPolicy = 'auto' | 'dateserial' | 'fixed';
+
 export interface SoaSpec {
   readonly at: At;
   /** RNAME from `contact:`; undefined for the default hostmaster@<zone>. */
   readonly rname?: Name;
   readonly serial: number;
+  readonly serialPolicy: SerialPolicy;
+  /** Where `serial:` is written, or the `soa:` key (or the definition) when it is not. */
+  readonly serialAt: At;
   readonly refresh: number;
   readonly retry: number;
   readonly expire: number;
@@ -87,6 +98,10 @@ export interface Definition {
   readonly zones: readonly Name[];
   /** Where each zone is named, parallel to `zones`. */
   readonly zoneAt: readonly At[];
+  /** Written as a `zones:` list: a zone with a file of its own (`zone:`) takes precedence. */
+  readonly listed: boolean;
+  /** The files `extends:` took content from, nearest first: the definition changes when they do. */
+  readonly bases: readonly string[];
   /** The definition as a whole (its first key), for problems with no better place. */
   readonly at: At;
   /** Load found errors: none of its zones is served (they still count as defined here). */

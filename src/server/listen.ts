@@ -20,6 +20,8 @@ export class ListenError extends Error {
     readonly transport: 'udp' | 'tcp',
     readonly code: string | undefined,
     message: string,
+    /** The config key that names this address, when it is not `listen`/`port`. */
+    readonly key?: string,
   ) {
     super(message);
   }

@@ -22,17 +22,17 @@ export function newReloadRecord(): ReloadRecord {
   return { ok: 0, partial: 0, failed: 0, lastSuccess: undefined };
 }
 
-/** Counts one reload's outcome: partial when some file was rejected and old zones kept. */
-export function recordReload(r: ReloadRecord, summary: ReloadSummary | undefined, nowSeconds: number): void {
-  if (!summary) r.failed++;
-  else if (summary.rejectedFiles > 0) r.partial++;
-  else r.ok++;
-  if (summary) r.lastSuccess = nowSeconds;
+/** Counts one load's outcome (start-up included): ok, partial (something rejected), failed (nothing changed). */
+export function recordReload(r: ReloadRecord, summary: ReloadSummary): void {
+  r[summary.outcome]++;
+  if (summary.outcome !== 'failed') r.lastSuccess = summary.at / 1000;
 }
 
-export async function buildRegistry(stats: ServerStats, holder: SnapshotHolder, reloads: ReloadRecord, http?: HttpStats): Promise<Registry> {
-  const { Counter, Gauge, Registry } = await import('prom-client');
+export async function buildRegistry(stats: ServerStats, holder: SnapshotHolder, reloads: ReloadRecord, last: () => ReloadSummary | undefined, http?: HttpStats): Promise<Registry> {
+  const { Counter, Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
+  // process_* and nodejs_*: CPU, memory, file descriptors, event loop lag, garbage collection.
+  collectDefaultMetrics({ register: registry });
   const counter = (name: string, help: string, read: () => number): void => {
     new Counter({
       name,
@@ -68,9 +68,17 @@ export async function buildRegistry(stats: ServerStats, holder: SnapshotHolder, 
   counter('discodns_handler_bugs_total', 'Exceptions in the query handler (bugs; the query got no answer)', () => stats.handlerBugs);
   new Gauge({ name: 'discodns_zones', help: 'Zones in service', registers: [registry], collect() { this.set(holder.current.zoneCount); } });
   new Gauge({ name: 'discodns_records', help: 'Records in service', registers: [registry], collect() { this.set(holder.current.recordCount); } });
+  new Gauge({
+    name: 'discodns_zones_last_known_good',
+    help: 'Zones served from a version their file no longer gives (rejected now; kept, or from the state directory at start-up)',
+    registers: [registry],
+    collect() {
+      this.set(last()?.lastKnownGood ?? 0);
+    },
+  });
   new Counter({
     name: 'discodns_reloads_total',
-    help: 'Reloads by outcome: ok, partial (some definitions rejected, their old zones kept), failed',
+    help: 'Loads by outcome (start-up included): ok, partial (something rejected, its zones kept on their previous version), failed (zones directory unreadable: nothing changed)',
     labelNames: ['outcome'],
     registers: [registry],
     collect() {
@@ -117,8 +125,13 @@ export async function buildRegistry(stats: ServerStats, holder: SnapshotHolder, 
 export function serveMetrics(listen: string, registry: Registry, log: Logger): Promise<http.Server> {
   const m = /^\[?([^\]]+?)\]?:([0-9]+)$/.exec(listen)!;
   const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || (req.url !== '/metrics' && req.url !== '/')) {
-      res.writeHead(404).end('not found: GET /metrics\n');
+    // Only /metrics: anything else a scanner tries is not found.
+    if (new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /metrics\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('GET /metrics\n');
       return;
     }
     registry.metrics().then(

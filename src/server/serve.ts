@@ -4,31 +4,47 @@ import type http from 'node:http';
 import v8 from 'node:v8';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { isNameError, nameToText, parseName } from '../dns/name.js';
+import { claimSocket, ControlError, serveControl, type ControlServer, type Handler } from './control.js';
 import type { SnapshotHolder } from './holder.js';
 import { AutoconfigPublisher } from './http/publish.js';
 import { HttpConfigError, newHttpStats, startHttp, type HttpListener } from './http/server.js';
 import { handlerOptions } from './identity.js';
 import { listen, ListenError } from './listen.js';
 import { buildRegistry, newReloadRecord, recordReload, serveMetrics } from './metrics.js';
+import { notifyReady, notifyReloading, type NotifyDone } from './notify.js';
 import { queryLogger } from './querylog.js';
-import { ZoneReloader, type ReloadSummary } from './reload.js';
+import { failedReload, ZoneReloader, type ReloadSummary, type ServedZone } from './reload.js';
+import { StateDir } from './state.js';
 import { newStats, type ServerStats } from './stats.js';
 
 export interface RunningServer {
   readonly port: number;
   readonly holder: SnapshotHolder;
   readonly stats: ServerStats;
-  /** Re-reads the zones directory; calls during a reload coalesce into one more. */
+  /** Re-reads the zones directory; calls during a reload coalesce into one more. Never rejects. */
   reload(): Promise<ReloadSummary>;
   close(): Promise<void>;
 }
 
-/** Loads the zones under config.zones and starts answering; rejects with ListenError on bind failure. */
+/**
+ * Loads the zones under config.zones and starts answering. Rejects with ListenError on a bind
+ * failure, StartError when there is nothing to serve, ControlError when another server holds
+ * the control socket.
+ */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const startedAt = Date.now();
+  const state = StateDir.open(config.state);
+  if (state.unwritable) {
+    log.warn({ state: config.state }, `state directory ${config.state} cannot be written (${state.unwritable}): serving without it; a restart will not keep last-known-good versions or serials (set state, --state, DISCODNS_STATE)`);
+  }
+  // Before anything is loaded or bound: a second server on the same state stops here.
+  await claimSocket(config.control.socket);
   const holderRef: { holder?: SnapshotHolder } = {};
   // The PACC digest TXT of each `autoconfig:` zone; an old one expiring asks for a new snapshot.
   const publisher = new AutoconfigPublisher(() => void reloader.republish());
-  const reloader = new ZoneReloader(config.zones, config.cache.size, () => holderRef.holder, log, {
+  const reloader = new ZoneReloader(config.zones, config.cache.size, () => holderRef.holder, log, state, {
+    allowEmpty: config.allowEmpty,
     parse: config.http.host ? { httpHost: config.http.host } : {},
     publish: (zones) => publisher.inputs(zones),
   });
@@ -38,7 +54,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   holderRef.holder = holder;
   const stats = newStats();
   const reloads = newReloadRecord();
-  recordReload(reloads, summary, Date.now() / 1000);
+  recordReload(reloads, summary);
   const listeners = await listen(config.listen, config.port, {
     holder,
     handler: handlerOptions({ udpSize: config.edns.udpSize, ...config.identity }),
@@ -56,56 +72,151 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await listeners.close();
       publisher.stop();
       if (e instanceof HttpConfigError) throw e;
-      const [address, port] = [config.http.listen.replace(/:[0-9]+$/, ''), Number(/:([0-9]+)$/.exec(config.http.listen)?.[1])];
-      throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, `http.listen: ${(e as Error).message}`);
+      const [address, port] = [config.http.listen.replace(/^\[?([^\]]*?)\]?:[0-9]+$/, '$1'), Number(/:([0-9]+)$/.exec(config.http.listen)?.[1])];
+      throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, (e as Error).message, 'http.listen');
     }
   }
   let metrics: http.Server | undefined;
   if (config.metrics.enabled) {
     try {
-      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, httpStats), log);
+      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, () => reloader.last(), httpStats), log);
     } catch (e) {
       await Promise.all([listeners.close(), autoconfigHttp?.close()]);
       publisher.stop();
-      const [address, port] = [config.metrics.listen.replace(/:[0-9]+$/, ''), Number(/:([0-9]+)$/.exec(config.metrics.listen)?.[1])];
-      throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, `metrics: ${(e as Error).message}`);
+      const [address, port] = [config.metrics.listen.replace(/^\[?([^\]]*?)\]?:[0-9]+$/, '$1'), Number(/:([0-9]+)$/.exec(config.metrics.listen)?.[1])];
+      throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, (e as Error).message, 'metrics.listen');
     }
   }
+  const reload = async (): Promise<ReloadSummary> => {
+    notifyReloading(notified(log));
+    autoconfigHttp?.reloadCertificate();
+    let s: ReloadSummary;
+    try {
+      s = await reloader.request();
+    } catch (err) {
+      // A bug: nothing was swapped, so every zone stays as it was; say so as a failed reload.
+      log.error({ err }, 'bug: reload failed; every zone stays as it was');
+      s = failedReload(`internal error (a bug): ${(err as Error).message}`, ctx());
+    }
+    recordReload(reloads, s);
+    // READY=1 after every reload, failed or not, or systemd waits in "reloading" until timeout.
+    notifyReady(notified(log));
+    return s;
+  };
+  const ctx = () => ({ zones: holder.current.zoneCount, records: holder.current.recordCount, lastKnownGood: reloader.last()?.lastKnownGood ?? 0 });
+  const addresses = config.listen.map((a) => (a.includes(':') ? `[${a}]:${listeners.port}` : `${a}:${listeners.port}`));
+  let control: ControlServer | undefined;
+  try {
+    control = await serveControl(config.control.socket, controlHandler({ reloader, holder, reload, startedAt, addresses, config }), log);
+  } catch (e) {
+    if (e instanceof ControlError && e.live) {
+      publisher.stop();
+      await Promise.all([listeners.close(), autoconfigHttp?.close(), metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined]);
+      throw e;
+    }
+    // No socket (a state directory that cannot be written, a path too long): serve on without
+    // it; SIGHUP still reloads.
+    log.error({ socket: config.control.socket }, `${(e as Error).message}; serving without it: discodns ctl cannot reach this server (SIGHUP still reloads)`);
+  }
   const names = reloader.servedNames();
-  log.info(
-    {
-      zones: names.length > 20 ? [...names.slice(0, 20), `… ${names.length - 20} more`] : names,
-      zoneCount: summary.zones,
-      records: summary.records,
-      rejectedFiles: summary.rejectedFiles,
-      loadMs: summary.ms,
-      listen: config.listen,
-      port: listeners.port,
-      transports: ['udp', 'tcp'],
-      ...(metrics ? { metrics: config.metrics.listen } : {}),
-      ...(autoconfigHttp ? { http: { address: autoconfigHttp.address, port: autoconfigHttp.port, tls: autoconfigHttp.tls } } : {}),
-    },
-    'serving',
-  );
+  const line = {
+    zones: names.length > 20 ? [...names.slice(0, 20), `… ${names.length - 20} more`] : names,
+    zoneCount: summary.zones,
+    records: summary.records,
+    lastKnownGood: summary.lastKnownGood,
+    rejected: summary.rejected,
+    rejectedFiles: summary.rejectedFiles,
+    loadMs: summary.ms,
+    listen: config.listen,
+    port: listeners.port,
+    transports: ['udp', 'tcp'],
+    control: config.control.socket,
+    state: config.state,
+    ...(metrics ? { metrics: config.metrics.listen } : {}),
+    ...(autoconfigHttp ? { http: { address: autoconfigHttp.address, port: autoconfigHttp.port, tls: autoconfigHttp.tls } } : {}),
+  };
+  // At warn when some zones are on a last-known-good version (their own error lines say why).
+  if (summary.lastKnownGood > 0) log.warn(line, 'serving');
+  else log.info(line, 'serving');
   return {
     port: listeners.port,
     holder,
     stats,
-    reload: async () => {
-      autoconfigHttp?.reloadCertificate();
-      try {
-        const s = await reloader.request();
-        recordReload(reloads, s, Date.now() / 1000);
-        return s;
-      } catch (e) {
-        recordReload(reloads, undefined, 0);
-        throw e;
-      }
-    },
+    reload,
     close: async () => {
       publisher.stop();
-      await Promise.all([listeners.close(), autoconfigHttp?.close(), metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined]);
+      await Promise.all([
+        listeners.close(),
+        autoconfigHttp?.close(),
+        metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined,
+        control?.close(),
+      ]);
+      await reloader.settled();
     },
+  };
+}
+
+function notified(log: Logger): NotifyDone {
+  return (err) => {
+    if (err) log.warn({ err: err.message }, 'systemd notification failed');
+  };
+}
+
+const MB = 2 ** 20;
+
+/** The answers to `discodns ctl`. */
+function controlHandler(ctx: {
+  reloader: ZoneReloader;
+  holder: SnapshotHolder;
+  reload: () => Promise<ReloadSummary>;
+  startedAt: number;
+  addresses: readonly string[];
+  config: Config;
+}): Handler {
+  const zoneInfo = (z: ServedZone): Record<string, unknown> => ({
+    zone: nameToText(z.content.origin),
+    serial: z.content.serial,
+    file: z.file,
+    line: z.content.line,
+    lastKnownGood: z.lastKnownGood,
+    // A zone on its last-known-good copy was read from the state directory.
+    ...(z.content.file !== z.file ? { from: z.content.file } : {}),
+  });
+  return async (req) => {
+    switch (req.command) {
+      case 'status': {
+        const mem = process.memoryUsage();
+        const zones = ctx.reloader.zones();
+        let lastKnownGood = 0;
+        for (const z of zones.values()) if (z.lastKnownGood) lastKnownGood++;
+        return {
+          ok: true,
+          pid: process.pid,
+          uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
+          zones: ctx.holder.current.zoneCount,
+          records: ctx.holder.current.recordCount,
+          lastKnownGood,
+          lastReload: ctx.reloader.last(),
+          listen: ctx.addresses,
+          zonesDir: ctx.config.zones,
+          state: ctx.config.state,
+          memory: { rssMb: Math.round(mem.rss / MB), heapUsedMb: Math.round(mem.heapUsed / MB) },
+        };
+      }
+      case 'zones':
+        return { ok: true, zones: [...ctx.reloader.zones().values()].map(zoneInfo) };
+      case 'zone': {
+        const parsed = parseName(req.zone!.endsWith('.') ? req.zone! : `${req.zone}.`);
+        if (isNameError(parsed)) return { ok: false, error: `zone ${req.zone}: ${parsed.error}` };
+        const z = ctx.reloader.zones().get(parsed.key);
+        if (!z) return { ok: false, error: `no zone ${req.zone} is served here` };
+        return { ok: true, ...zoneInfo(z), records: ctx.holder.current.catalog.zones.get(parsed.key)?.recordCount };
+      }
+      case 'reload':
+        return { ok: true, reload: await ctx.reload() };
+      case 'check':
+        return { ok: true, check: await ctx.reloader.check() };
+    }
   };
 }
 

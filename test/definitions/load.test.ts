@@ -40,7 +40,7 @@ describe('unknown keys suggest the nearest known one', () => {
   it.each([
     ['top level', `${BASE}nameserver: [ns2]\n`, "z.yaml:6:1: error: nameserver: unknown key 'nameserver': did you mean 'nameservers'?"],
     ['top level, wrong case', `${BASE}TTL: 60\n`, "z.yaml:6:1: error: TTL: unknown key 'TTL': did you mean 'ttl'?"],
-    ['top level, nothing close', `${BASE}colour: blue\n`, "z.yaml:6:1: error: colour: unknown key 'colour': the keys here are zone, zones, ttl, nameservers, soa, hosts, mx, services, aliases, records, autoconfig"],
+    ['top level, nothing close', `${BASE}colour: blue\n`, "z.yaml:6:1: error: colour: unknown key 'colour': the keys here are zone, zones, extends, ttl, nameservers, soa, hosts, mx, services, aliases, records, autoconfig"],
     ['soa', `${BASE}soa:\n  negative_ttl: 60\n`, "z.yaml:7:3: error: soa.negative_ttl: unknown key 'negative_ttl': did you mean 'negative-ttl'?"],
     ['mx entry', `${BASE}mx:\n  - { host: mail, preferance: 5 }\n`, "z.yaml:7:19: error: mx[0].preferance: unknown key 'preferance': did you mean 'preference'?"],
     ['service target', `${BASE}services:\n  imaps: { host: mail, weigth: 5 }\n`, "z.yaml:7:24: error: services.imaps.weigth: unknown key 'weigth': did you mean 'weight'?"],
@@ -67,7 +67,6 @@ describe('zone and zones', () => {
     ['neither', 'nameservers: [ns1]\n', "z.yaml:1:1: error: zone: missing 'zone:': name the domain this definition serves, e.g. zone: example.com"],
     ['both', 'zone: example.com\nzones: [example.org]\nnameservers: [ns1]\n', "z.yaml:2:1: error: zones: write either 'zone:' or 'zones:', not both"],
     ['an empty list', 'zones: []\nnameservers: [ns1]\n', 'z.yaml:1:8: error: zones: the list is empty: give at least one zone'],
-    ['a zone listed twice', 'zones: [example.org, Example.ORG.]\nnameservers: [ns1.example.net.]\n', 'z.yaml:1:22: error: zones[1]: Example.ORG. is listed twice: remove one'],
     ['an address', 'zone: 192.0.2.1\nnameservers: [ns1]\n', "z.yaml:1:7: error: zone: '192.0.2.1' is an address, not a domain name"],
     ['the root', "zone: '.'\nnameservers: [ns1]\n", 'z.yaml:1:7: error: zone: the root zone cannot be served here: name a domain, e.g. example.com'],
     ['a long label', `zone: ${'a'.repeat(64)}.example\nnameservers: [ns1]\n`, `z.yaml:1:7: error: zone: label '${'a'.repeat(64)}' is 64 bytes long; a DNS label holds at most 63`],
@@ -152,7 +151,7 @@ describe('soa', () => {
     ['contact: hostmaster@', "z.yaml:7:12: error: soa.contact: 'hostmaster@' is not an email address: write it as hostmaster@example.com"],
     ['serial: 4294967296', 'z.yaml:7:11: error: soa.serial: must be a whole number from 0 to 4294967295, not 4294967296'],
     ['serial: -1', 'z.yaml:7:11: error: soa.serial: must be a whole number from 0 to 4294967295, not -1'],
-    ['serial: today', "z.yaml:7:11: error: soa.serial: must be 'auto' or a whole number from 0 to 4294967295, not today"],
+    ['serial: today', "z.yaml:7:11: error: soa.serial: must be 'auto', 'dateserial' or a whole number from 0 to 4294967295, not today"],
     ['refresh: 2h', 'z.yaml:7:12: error: soa.refresh: must be a whole number of seconds from 0 to 2147483647, not 2h'],
     ['negative-ttl: -5', 'z.yaml:7:17: error: soa.negative-ttl: must be a whole number of seconds from 0 to 2147483647, not -5'],
   ])('soa.%s', (line, expected) => {

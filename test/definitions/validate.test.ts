@@ -186,9 +186,17 @@ describe('records as served', () => {
 
 describe('zones defined twice, and zones with errors', () => {
   it('refuses a zone defined twice across files, pointing at the first, and serves neither', () => {
-    const r = run({ 'a.yaml': BASE, 'b.yaml': `zones: [example.org, EXAMPLE.com]\nnameservers: [ns1.example.com.]\n` });
-    expect(r.errors).toEqual(['b.yaml:1:22: error: zones[1]: zone EXAMPLE.com. is already defined at a.yaml:1:7: define each zone once']);
-    expect(r.zones.map((z) => nameToText(z.origin))).toEqual(['example.org.']);
+    const r = run({ 'a.yaml': BASE, 'b.yaml': BASE.replace('zone: example.com', 'zone: EXAMPLE.com') });
+    expect(r.errors).toEqual(['b.yaml:1:7: error: zone: zone EXAMPLE.com. is already defined at a.yaml:1:7: define each zone once']);
+    expect(r.zones).toEqual([]);
+    expect(r.failed).toEqual(['example.com.']);
+  });
+
+  it('refuses a zone listed in two zones: lists, serving the rest of each', () => {
+    const list = (zones: string) => `zones: [${zones}]\nnameservers: [ns1.elsewhere.test.]\n`;
+    const r = run({ 'a.yaml': list('example.org, example.com'), 'b.yaml': list('example.net, EXAMPLE.com') });
+    expect(r.errors).toEqual(['b.yaml:1:22: error: zones[1]: zone EXAMPLE.com. is already defined at a.yaml:1:22: define each zone once']);
+    expect(r.zones.map((z) => nameToText(z.origin)).sort()).toEqual(['example.net.', 'example.org.']);
     expect(r.failed).toEqual(['example.com.']);
   });
 

@@ -1,7 +1,7 @@
 // The CLI as a user runs it: check's exit codes and messages, export into Knot's checker,
 // --help/--version, and a clear message when the port is taken.
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,20 @@ describe('discodns check', () => {
     expect(plain.code).toBe(0);
     expect((await cli(['check', '--strict', dir])).code).toBe(1);
   });
+  it('prints its summary on stdout, in words that agree with their numbers', async () => {
+    const one = await cli(['check', tempZones({ 'good.yaml': GOOD })]);
+    expect(one.stdout.trim().split('\n').at(-1)).toBe('1 file, 1 zone (7 records) good; 0 errors, 0 warnings');
+    const two = await cli(['check', tempZones({ 'good.yaml': GOOD, 'warn.yaml': GOOD.replace('good.test', 'warn.test').replace('submissions: mail', 'submission: mail:465') })]);
+    expect(two.stdout.trim().split('\n').at(-1)).toBe('2 files, 2 zones (14 records) good; 0 errors, 1 warning');
+    expect(two.stderr).toBe('');
+  });
+  it('a YAML indentation mistake is one error that says so, with the line', async () => {
+    const dir = tempZones({ 'bad.yaml': GOOD.replace('  mail: 192.0.2.10', '   mail: 192.0.2.10') });
+    const r = await cli(['check', dir]);
+    expect(r.code).toBe(1);
+    const errors = r.stdout.split('\n').filter((l) => l.includes(': error: '));
+    expect(errors).toEqual([`${join(dir, 'bad.yaml')}:5:4: error: (yaml): indentation of line 5 ('mail: 192.0.2.10'): the entries of one mapping or list start in the same column, and what belongs under a key is indented more than the key`]);
+  });
   it('a missing path is an error, not a crash', async () => {
     const r = await cli(['check', '/nonexistent/zones']);
     expect(r.code).toBe(1);
@@ -80,6 +94,21 @@ describe('discodns export', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no zone 'nothere\.test'/);
   });
+  it('--split DIR writes one file per zone, named after it', async () => {
+    const out = join(tempZones({}), 'split');
+    const r = await cli(['export', '--zones', 'zones', '--state', tempZones({}), '--split', out]);
+    expect(r.code).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(['customer-b.example.zone', 'example.com.zone', 'example.org.zone', 'shop.example.zone']);
+    for (const f of files) expect(readFileSync(join(out, f), 'utf8')).toMatch(new RegExp(`^\\$ORIGIN ${f.replace(/\.zone$/, '').replace(/\./g, '\\.')}\\.$`, 'm'));
+    if (has('kzonecheck')) {
+      for (const f of files) {
+        const check = spawnSync('kzonecheck', ['-v', '-o', f.replace(/\.zone$/, ''), join(out, f)], { encoding: 'utf8' });
+        expect(check.status, `${f}: ${check.stdout}${check.stderr}`).toBe(0);
+        expect(`${check.stdout}${check.stderr}`).not.toMatch(/out-of-zone/);
+      }
+    }
+  });
   it.skipIf(!has('kzonecheck'))('kzonecheck accepts every exported example zone', async () => {
     const listed = await cli(['export', '--zones', 'zones']);
     expect(listed.code).toBe(0);
@@ -89,8 +118,10 @@ describe('discodns export', () => {
       const text = (await cli(['export', '--zones', 'zones', zone])).stdout;
       const file = join(mkdtempSync(join(tmpdir(), 'discodns-export-')), 'zone');
       writeFileSync(file, text);
-      const check = spawnSync('kzonecheck', ['-o', zone, file], { encoding: 'utf8' });
+      const check = spawnSync('kzonecheck', ['-v', '-o', zone, file], { encoding: 'utf8' });
       expect(check.status, `${zone}: ${check.stdout}${check.stderr}`).toBe(0);
+      // One zone's export holds that zone and nothing else.
+      expect(`${check.stdout}${check.stderr}`, zone).not.toMatch(/out-of-zone/);
       if (has('ldns-read-zone')) {
         const ldns = spawnSync('ldns-read-zone', [file], { encoding: 'utf8' });
         expect(ldns.status, `${zone}: ${ldns.stderr}`).toBe(0);
@@ -103,13 +134,21 @@ describe('help, version, bad flags', () => {
   it('--version prints the package version', async () => {
     expect((await cli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
-  it.each(['serve', 'check', 'export'])('%s --help', async (cmd) => {
+  it.each(['serve', 'check', 'export', 'ctl'])('%s --help', async (cmd) => {
     const r = await cli([cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`discodns ${cmd}`);
+    expect(r.stdout).not.toMatch(/undefined/);
+  });
+  it('serve --help shows each key with its flag, variable and default', async () => {
+    const r = await cli(['serve', '--help']);
+    expect(r.stdout).toMatch(/^ {2}listen {2}\(--listen, DISCODNS_LISTEN=a,b; default \["127\.0\.0\.1","::1"\]\)$/m);
+    expect(r.stdout).toMatch(/^ {2}state {2}\(--state, DISCODNS_STATE; default "state"\)$/m);
+    expect(r.stdout).toMatch(/^ {2}control\.socket {2}\(--socket, DISCODNS_CONTROL_SOCKET; default <state>\/control\.sock\)$/m);
+    expect(r.stdout).toMatch(/^ {2}edns\.udpSize {2}\(DISCODNS_EDNS_UDP_SIZE; default 1232\)$/m);
   });
   it('a bad config value names the key and what is allowed', async () => {
-    const r = await cli(['serve', '--zones', 'zones'], { DISCODNS_EDNS_UDP_SIZE: '99' });
+    const r = await cli(['serve', '--zones', 'zones', '--state', tempZones({})], { DISCODNS_EDNS_UDP_SIZE: '99' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/edns\.udpSize.*512 to 4096/);
   });
@@ -122,7 +161,7 @@ describe('listen errors', () => {
     const port = (blocker.address() as net.AddressInfo).port;
     try {
       // UDP on that port may be free; TCP is not: the message must name TCP and the port.
-      const r = await cli(['serve', '--zones', 'zones', '--listen', '127.0.0.1', '--port', String(port)]);
+      const r = await cli(['serve', '--zones', 'zones', '--state', tempZones({}), '--listen', '127.0.0.1', '--port', String(port)]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`cannot listen on tcp 127\\.0\\.0\\.1:${port}: EADDRINUSE`));
     } finally {

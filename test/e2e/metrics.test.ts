@@ -1,11 +1,11 @@
 // Prometheus endpoint, NSID (RFC 5001), CHAOS identity (RFC 4892) and the sampled query log.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Packet } from 'dns2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiscodns, type RunningDiscodns } from '../support/discodns.js';
+import { cliPath, repoRoot, startDiscodns, type RunningDiscodns } from '../support/discodns.js';
 import { buildQuery, normalize, udpExchange } from '../support/query.js';
 
 let server: RunningDiscodns;
@@ -55,6 +55,28 @@ describe('Prometheus metrics', () => {
     expect(text).toMatch(/discodns_reloads_total\{outcome="ok"\} 1/);
     expect(text).toMatch(/discodns_last_reload_success_timestamp_seconds \d+/);
   });
+  it('serves only /metrics: anything else is 404', async () => {
+    for (const path of ['/', '/metric', '/metrics/', '/favicon.ico', '/../metrics']) {
+      const r = await fetch(`http://127.0.0.1:${metricsPort}${path}`);
+      expect(r.status, path).toBe(path === '/../metrics' ? 200 : 404); // fetch normalizes /../ away
+    }
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+  it("includes prom-client's process_* and nodejs_* metrics", async () => {
+    const text = await scrape();
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \d+/m);
+    expect(text).toMatch(/^discodns_zones_last_known_good 0$/m);
+  });
+  it('the README documents every discodns_ metric', async () => {
+    const text = await scrape();
+    const names = new Set([...text.matchAll(/^# TYPE (discodns_\w+) /gm)].map((m) => m[1]!));
+    expect(names.size).toBeGreaterThan(8);
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    for (const name of names) expect(readme, name).toContain(`\`${name}`);
+  });
   it('is off by default', async () => {
     // The plain server logged no metrics address.
     expect(plain.stdout.find((l) => l.includes('"msg":"serving"'))).not.toMatch(/"metrics"/);
@@ -101,5 +123,29 @@ describe('query log', () => {
     await udpExchange(plain.port, buildQuery({ id: 7, qname: 'autoconfig.mail.test', qtype: 1 }));
     await new Promise((r) => setTimeout(r, 200));
     expect(plain.stdout.some((l) => l.includes('"kind":"query"'))).toBe(false);
+  });
+});
+
+describe('metrics.listen', () => {
+  it('a port already taken: serve exits 1 naming metrics.listen', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), 'discodns-metrics-'));
+    try {
+      const { execFile } = await import('node:child_process');
+      const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [cliPath, 'serve', '--zones', 'test/fixtures/conformance', '--state', join(dir, 'state'), '--listen', '127.0.0.1', '--port', '0'],
+          { cwd: repoRoot, env: { ...process.env, DISCODNS_METRICS: 'true', DISCODNS_METRICS_LISTEN: `127.0.0.1:${port}` }, timeout: 15_000 },
+          (err, _out, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr }),
+        ),
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`cannot listen on tcp 127\\.0\\.0\\.1:${port} \\(metrics\\.listen\\): EADDRINUSE; another program holds it: stop it, or choose another metrics\\.listen`));
+    } finally {
+      blocker.close();
+    }
   });
 });

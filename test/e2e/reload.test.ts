@@ -43,7 +43,7 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
   }
   throw new Error(`timed out waiting for ${what}`);
 }
-const reloads = () => server.stdout.filter((l) => l.includes('"msg":"reloaded"')).length;
+const reloads = () => server.stdout.filter((l) => l.includes('"msg":"reload')).length;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'discodns-reload-'));
@@ -95,7 +95,7 @@ describe('SIGHUP reload', () => {
     await until(async () => reloads() > before, 'reload');
     expect(await txt('a.test')).toEqual({ rcode: 'NOERROR', value: 'good' });
     expect(server.stdout.some((l) => l.includes('a.yaml:5:') && l.includes('"level":50'))).toBe(true);
-    const last = JSON.parse(server.stdout.filter((l) => l.includes('"msg":"reloaded"')).at(-1)!) as { kept: number };
+    const last = JSON.parse(server.stdout.filter((l) => l.includes('"msg":"reloaded')).at(-1)!) as { kept: number };
     expect(last.kept).toBe(1);
   });
 

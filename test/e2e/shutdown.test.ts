@@ -1,12 +1,15 @@
 // SIGTERM/SIGINT: stop accepting, finish what is in flight, exit 0 within 5 s.
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliPath } from '../support/discodns.js';
 import { buildQuery, normalize } from '../support/query.js';
 
 function start(): Promise<{ pid: number; port: number; exit: Promise<{ code: number | null; ms: number }>; signalled: () => void }> {
-  const child = spawn(process.execPath, [cliPath, 'serve', '--zones', 'test/fixtures/conformance', '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [cliPath, 'serve', '--zones', 'test/fixtures/conformance', '--state', mkdtempSync(join(tmpdir(), 'discodns-shutdown-')), '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let signalledAt = 0;
   const exit = new Promise<{ code: number | null; ms: number }>((r) => child.on('exit', (code) => r({ code, ms: Date.now() - signalledAt })));
   return new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 // Start the built discodns server (dist/cli.js) on a loopback port chosen by the
 // kernel, learn the port from its `"msg":"serving"` log line, stop it by PID.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +17,12 @@ export interface RunningDiscodns {
   /** Every stderr line so far. */
   stderr: string[];
   pid: number;
+  /** The state directory it runs with (a temporary one unless --state was given). */
+  state: string;
+  /** Its control socket. */
+  socket: string;
+  /** Resolves when the process has exited, with its exit code. */
+  exited: Promise<number | null>;
 }
 
 export function discodnsBuilt(): boolean {
@@ -23,14 +30,20 @@ export function discodnsBuilt(): boolean {
 }
 
 /**
- * `node dist/cli.js serve --zones DIR --listen 127.0.0.1 --port 0 [extraArgs…]`;
- * resolves once the `"msg":"serving"` line with a numeric `port` appears (10 s).
+ * `node dist/cli.js serve --zones DIR --listen 127.0.0.1 --port 0 [--state TMP] [extraArgs…]`;
+ * resolves once the `"msg":"serving"` line with a numeric `port` appears (10 s). Without a
+ * --state in extraArgs the state goes to a temporary directory, removed when the server stops.
  */
 export async function startDiscodns(zonesDir: string, extraArgs: string[] = []): Promise<RunningDiscodns> {
   if (!discodnsBuilt()) throw new Error(`${cliPath} does not exist: run \`npm run build\` first`);
+  const given = extraArgs.indexOf('--state');
+  const ownState = given < 0 ? mkdtempSync(join(tmpdir(), 'discodns-state-')) : undefined;
+  const state = ownState ?? resolve(extraArgs[given + 1]!);
+  const socketAt = extraArgs.indexOf('--socket');
+  const socket = socketAt < 0 ? join(state, 'control.sock') : resolve(extraArgs[socketAt + 1]!);
   const child = spawn(
     process.execPath,
-    [cliPath, 'serve', '--zones', resolve(zonesDir), '--listen', '127.0.0.1', '--port', '0', ...extraArgs],
+    [cliPath, 'serve', '--zones', resolve(zonesDir), '--listen', '127.0.0.1', '--port', '0', ...(ownState ? ['--state', ownState] : []), ...extraArgs],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const pid = child.pid;
@@ -41,6 +54,7 @@ export async function startDiscodns(zonesDir: string, extraArgs: string[] = []):
   const exitPromise = new Promise<void>((res) => {
     child.on('exit', (code, signal) => {
       exited = { code, signal };
+      if (ownState) rmSync(ownState, { recursive: true, force: true });
       res();
     });
   });
@@ -115,7 +129,7 @@ export async function startDiscodns(zonesDir: string, extraArgs: string[] = []):
     throw err;
   });
 
-  return { port, stop, stdout, stderr, pid };
+  return { port, stop, stdout, stderr, pid, state, socket, exited: exitPromise.then(() => exited?.code ?? null) };
 }
 
 /** `node dist/cli.js export [--zones DIR] [ZONE…]`: resolves with stdout; rejects on a non-zero exit. */

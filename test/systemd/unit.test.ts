@@ -51,9 +51,16 @@ describe('systemd/discodns.service', () => {
     expect(settings('ExecStart')[0]).toMatch(new RegExp(`^/usr/bin/node ${flags} /opt/discodns/dist/cli\\.js `));
   });
 
-  it('reloads with SIGHUP and restarts on failure', () => {
-    expect(settings('ExecReload')).toEqual(['/bin/kill -HUP $MAINPID']);
+  it('reloads through discodns ctl, which waits and fails when anything was rejected; restarts on failure', () => {
+    expect(settings('ExecReload')).toEqual(['/usr/bin/node /opt/discodns/dist/cli.js ctl --config /etc/discodns/config.json reload']);
     expect(settings('Restart')).toEqual(['on-failure']);
+  });
+
+  it('keeps its state in StateDirectory= and its control socket in RuntimeDirectory=, which serve and ctl both read', () => {
+    expect(settings('StateDirectory')).toEqual(['discodns']);
+    expect(settings('StateDirectoryMode')).toEqual(['0700']);
+    expect(settings('RuntimeDirectory')).toEqual(['discodns']);
+    expect(settings('Environment')).toEqual(['DISCODNS_STATE=%S/discodns DISCODNS_CONTROL_SOCKET=%t/discodns/control.sock']);
   });
 
   it('waits for READY=1, which systemd-notify (a child of node) sends', () => {
@@ -82,8 +89,9 @@ describe.skipIf(analyzeVersion === 0)('systemd-analyze', () => {
     // /usr/bin/node; everything else is the file as shipped.
     dir = mkdtempSync(join(tmpdir(), 'discodns-unit-'));
     unit = join(dir, 'discodns.service');
-    const text = unitText.replace(/^ExecStart=\/usr\/bin\/node /m, `ExecStart=${process.execPath} `);
+    const text = unitText.replace(/^(ExecStart|ExecReload)=\/usr\/bin\/node /gm, `$1=${process.execPath} `);
     expect(text).toContain(`ExecStart=${process.execPath} `);
+    expect(text).toContain(`ExecReload=${process.execPath} `);
     writeFileSync(unit, text);
   });
 
@@ -223,6 +231,68 @@ while True:
       expect(Math.abs(received[0]!.usec - sent)).toBeLessThan(5_000_000);
     } finally {
       if (python.pid !== undefined && python.exitCode === null) process.kill(python.pid, 'SIGTERM');
+    }
+  });
+});
+
+describe('ExecReload as systemd runs it', () => {
+  // The unit's Environment= and ExecReload= against a running server, with %S and %t and the
+  // install paths pointed at a temporary directory: what `systemctl reload discodns` runs.
+  const unitEnv = (root: string): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const assignment of settings('Environment')[0]!.split(' ')) {
+      const [k, v] = assignment.split('=') as [string, string];
+      env[k] = v.replace('%S', join(root, 'var/lib')).replace('%t', join(root, 'run'));
+    }
+    return env;
+  };
+  const reloadCommand = (): string[] => {
+    const [node, cli, ...args] = settings('ExecReload')[0]!.split(' ');
+    expect([node, cli]).toEqual(['/usr/bin/node', '/opt/discodns/dist/cli.js']);
+    return [join(repo, 'dist/cli.js'), ...args.map((a) => (a === '/etc/discodns/config.json' ? join(root, 'config.json') : a))];
+  };
+  let root: string;
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'discodns-unit-run-'));
+  });
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('exits 0 after a clean reload and 1 after one that rejected a file', async () => {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(root, 'var/lib/discodns'), { recursive: true });
+    mkdirSync(join(root, 'run/discodns'), { recursive: true });
+    const zones = join(root, 'zones');
+    mkdirSync(zones);
+    writeFileSync(join(root, 'config.json'), JSON.stringify({ zones, listen: ['127.0.0.1'], port: 0 }));
+    writeFileSync(join(zones, 'a.yaml'), 'zone: a.test\nnameservers: [ns1.elsewhere.test.]\n');
+    const env = unitEnv(root);
+    const server = spawn(process.execPath, [join(repo, 'dist/cli.js'), 'serve', '--config', join(root, 'config.json')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let buf = '';
+        server.stdout.on('data', (c: Buffer) => {
+          buf += c.toString();
+          if (buf.includes('"msg":"serving"')) resolve();
+        });
+        server.on('exit', () => reject(new Error(`exited: ${buf}`)));
+      });
+      expect(existsSync(join(root, 'run/discodns/control.sock'))).toBe(true);
+      const reload = () => spawnSync(process.execPath, reloadCommand(), { env, encoding: 'utf8' });
+      const clean = reload();
+      expect(clean.status, clean.stderr).toBe(0);
+      expect(clean.stdout).toMatch(/^reload: ok/);
+      expect(existsSync(join(root, 'var/lib/discodns/serials'))).toBe(true);
+      expect(existsSync(join(root, 'var/lib/discodns/last-good/a.yaml'))).toBe(true);
+      writeFileSync(join(zones, 'a.yaml'), 'zone: a.test\nnameservers: [ns1.elsewhere.test.]\nttl: soon\n');
+      const broken = reload();
+      expect(broken.status).toBe(1);
+      expect(broken.stdout).toMatch(/^reload: partial/);
+      expect(broken.stdout).toMatch(/a\.yaml:3:6: error: ttl: must be a whole number/);
+    } finally {
+      if (server.pid !== undefined && server.exitCode === null) process.kill(server.pid, 'SIGTERM');
     }
   });
 });
