@@ -12,7 +12,7 @@ export function readSoa(r: FieldReader, e: Entry, mtimeMs: number): SoaSpec {
   const get = (k: string): Entry | undefined => fields.find((f) => f.key === k);
   const timer = (k: string, fallback: number): number => {
     const f = get(k);
-    return (f && r.integer(f.node, f.at, 0, MAX_TTL, ' of seconds')) ?? fallback;
+    return (f && r.ttl(f.node, f.at, MAX_TTL)) ?? fallback;
   };
   const soa = {
     at: e.keyAt,

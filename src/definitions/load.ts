@@ -101,7 +101,7 @@ function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number, opti
   const get = (k: string): Entry | undefined => entries.find((e) => e.key === k);
   const { zones, zoneAt } = readZones(r, get('zone'), get('zones'), at);
   const ttlEntry = get('ttl');
-  const ttl = (ttlEntry && r.integer(ttlEntry.node, ttlEntry.at, 0, MAX_TTL, ' of seconds')) ?? DEFAULT_TTL;
+  const ttl = (ttlEntry && r.ttl(ttlEntry.node, ttlEntry.at, MAX_TTL)) ?? DEFAULT_TTL;
   const soaEntry = get('soa');
   const soa =
     soaEntry && !r.isMissing(soaEntry.node)
