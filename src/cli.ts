@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeConfig, loadConfig, type Config, type ConfigFlags } from './config.js';
 import { formatDiagnostic } from './definitions/index.js';
-import { isNameError, parseName } from './dns/name.js';
+import { isNameError, nameToText, nameToUnicode, parseName, type Name } from './dns/name.js';
 import { formatZone } from './dns/zonefile.js';
 import { createLogger } from './log.js';
 import { AutoconfigPublisher, type AutoconfigZone } from './server/http/publish.js';
@@ -214,8 +214,17 @@ async function check(config: Config, paths: string[], strict: boolean): Promise<
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = loaded.diagnostics.length - errors;
   const records = loaded.zones.reduce((n, z) => n + z.records.length, 0);
+  process.stderr.write(idnZones(loaded.zones));
   process.stderr.write(`${loaded.files.size} files, ${loaded.zones.length} zones (${records} records) good; ${errors} errors, ${warnings} warnings\n`);
   return errors > 0 || (strict && warnings > 0) ? 1 : 0;
+}
+
+/** The zones whose names are IDNs, as served (A-labels) and as written (U-labels): one line each. */
+function idnZones(zones: readonly { origin: Name }[]): string {
+  return zones
+    .filter((z) => nameToUnicode(z.origin) !== nameToText(z.origin))
+    .map((z) => `zone ${nameToText(z.origin)} is ${nameToUnicode(z.origin)}\n`)
+    .join('');
 }
 
 /** How serve reads definitions, for the commands that read them too. */
