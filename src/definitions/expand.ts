@@ -3,7 +3,7 @@
 // zones are in validate.ts and targets.ts.
 
 import { Buffer } from 'node:buffer';
-import { firstLabel, isAtOrBelow, isNameError, nameToText, parseName, ROOT, type Name, type NameError } from '../dns/name.js';
+import { isAtOrBelow, isNameError, nameToText, parseName, ROOT, type Name, type NameError } from '../dns/name.js';
 import { parseRecordLine } from '../dns/presentation.js';
 import { rdataTarget, rdataType, type RData, type ResourceRecord } from '../dns/records.js';
 import { RRType, typeToText } from '../dns/types.js';
@@ -48,6 +48,15 @@ export function expandZone(def: Definition, origin: Name, resolve: Resolver = re
   return out;
 }
 
+/** Whether a label after the first is '*': not a wildcard there (RFC 4592 §2.1.1), and surely a mistake. */
+function innerStar(n: Name): boolean {
+  const key = n.key;
+  for (let at = key.charCodeAt(0) + 1; key.charCodeAt(at) !== 0; at += key.charCodeAt(at) + 1) {
+    if (key.charCodeAt(at) === 1 && key.charCodeAt(at + 1) === 0x2a) return true;
+  }
+  return false;
+}
+
 /**
  * DNSSEC data is made by whoever signs the zone (RFC 4035 §2), never written by hand beside
  * unsigned data: why each such type is refused in `records:`.
@@ -60,7 +69,6 @@ const SIGNER_MADE = new Map<number, string>([
   [RRType.NSEC3PARAM, 'says how a signer hashes names; discodns signs with NSEC, so it has no place here'],
   [RRType.CDS, 'records are published by the signer for the parent (RFC 7344), not written in a definition'],
   [RRType.CDNSKEY, 'records are published by the signer for the parent (RFC 7344), not written in a definition'],
-  [RRType.DS, 'records belong to the parent side of a delegation; discodns serves no delegations yet'],
 ]);
 
 class Expansion {
@@ -120,8 +128,8 @@ class Expansion {
       this.error(at, `${nameToText(n)} is outside zone ${nameToText(this.origin)}: write a name at or below the zone, or define it in its own zone`);
       return false;
     }
-    if (firstLabel(n)?.toString('latin1') === '*') {
-      this.error(at, `wildcard names ('*') are not supported: list each name you need`);
+    if (innerStar(n)) {
+      this.error(at, `${nameToText(n)}: '*' makes a wildcard only as the first label (RFC 4592 §2.1.1); write '*.${nameToText(n).split('.*.').pop()}' or name each host`);
       return false;
     }
     return true;
@@ -204,12 +212,9 @@ class Expansion {
         this.error(line.at, `the SOA comes from 'soa:' and 'nameservers:': set its values there and remove this line`);
         continue;
       }
-      if (rr.type === RRType.NS) {
-        if (rr.owner.key === this.origin.key) {
-          this.error(line.at, `NS records at the apex come from 'nameservers:': list the nameserver there and remove this line`);
-        } else {
-          this.error(line.at, `delegating ${nameToText(rr.owner)} with NS records is not supported: serve it as a zone of its own, or remove this line`);
-        }
+      // NS below the apex is a delegation (a zone cut): validate.ts checks what lies below it.
+      if (rr.type === RRType.NS && rr.owner.key === this.origin.key) {
+        this.error(line.at, `NS records at the apex come from 'nameservers:': list the nameserver there and remove this line`);
         continue;
       }
       const signing = SIGNER_MADE.get(rr.type);
