@@ -24,7 +24,12 @@ export function readSoa(r: FieldReader, e: Entry, mtimeMs: number): SoaSpec {
   };
   const contact = get('contact');
   const rname = contact && readContact(r, contact);
-  return rname ? { ...soa, rname } : soa;
+  // Optional: what a zone file imported may need to say (discodns import); a definition seldom does.
+  const primaryEntry = get('primary');
+  const primary = primaryEntry && r.text(primaryEntry.node, primaryEntry.at, 'a host name, e.g. ns0.example.net.');
+  const ttlEntry = get('ttl');
+  const ttl = ttlEntry && r.ttl(ttlEntry.node, ttlEntry.at, MAX_TTL);
+  return { ...soa, ...(rname ? { rname } : {}), ...(primary ? { primary } : {}), ...(ttl !== undefined ? { ttl } : {}) };
 }
 
 function readSerial(r: FieldReader, f: Entry | undefined, mtimeMs: number): number {

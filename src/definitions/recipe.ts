@@ -182,8 +182,11 @@ function rdataRecipe(rd: RData, ref: (n: Name) => Ref): RecordRecipe['rdata'] {
 
 /** Whether zone `origin` of the definition reads every name as the recipe's zone does. */
 export function fits(t: ZoneRecipe, origin: Name): boolean {
-  return origin.key.length <= t.room && !t.exceptional.has(origin.key);
+  // A zone named _tcp.… writes its services one label shorter (expand.ts): a copy of another zone would not.
+  return origin.key.length <= t.room && !t.exceptional.has(origin.key) && isTcpZone(origin) === isTcpZone(t.checked.origin);
 }
+
+const isTcpZone = (n: Name): boolean => n.key.startsWith('\x04_tcp');
 
 /** Zone `origin`'s records from the recipe: in the recipe's order, each made anew. */
 export function instantiate(t: ZoneRecipe, origin: Name): ResourceRecord[] {

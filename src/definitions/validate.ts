@@ -6,6 +6,7 @@ import { formatRdata, rdataKey } from '../dns/rdata/index.js';
 import { RRType, typeToText } from '../dns/types.js';
 import { error, warning, where, type Diagnostic } from './diagnostics.js';
 import type { Expanded, Sourced } from './expand.js';
+import { lintMail } from './mail-lint.js';
 
 /** A zone's names: owner key → its name and records by type, in the order they were written. */
 export type ZoneIndex = Map<string, { readonly name: Name; readonly types: Map<number, Sourced[]> }>;
@@ -23,6 +24,7 @@ export function checkZone(x: Expanded): Checked {
   const ttls = oneTtlPerSet(index, diagnostics);
   checkAliases(x.origin, index, diagnostics);
   checkCuts(x.origin, index, diagnostics);
+  lintMail(x.origin, index, diagnostics);
   return {
     ...x,
     served: served.map((s) => {

@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { includedFingerprint, readZoneFileAt, ZONE_FILE } from './zone-file-read.js';
 import { buildZonesSteps, expandAhead, parseDefinitionFile, Shared, type Definition, type Diagnostic, type ParseOptions, type ZoneContent } from '../definitions/index.js';
 
 export interface LoadedZones {
@@ -24,12 +25,15 @@ interface CachedFile {
   /** Expanded as soon as read, and kept slim (definitions/build.ts, expandAhead). */
   readonly definitions: Definition[];
   readonly diagnostics: Diagnostic[];
+  /** Files a zone file includes ($INCLUDE), whose changes change its fingerprint. */
+  readonly includes?: readonly string[];
 }
 
 /** What each file parsed to, by path: reused while the file's mtime and size stay the same. */
 export type ParseCache = Map<string, CachedFile>;
 
-const DEFINITION_FILE = /\.ya?ml$/i;
+/** Definitions (*.yaml, *.yml) and RFC 1035 zone files (*.zone, read by zone-file-read.ts). */
+const DEFINITION_FILE = /\.(ya?ml|zone)$/i;
 
 function fileProblem(file: string, message: string): Diagnostic {
   return { file, line: 1, col: 1, severity: 'error', path: '(file)', message };
@@ -62,10 +66,11 @@ type ReadResult = { readonly entry: CachedFile; readonly parsed: boolean } | { r
 function readIfChanged(file: string, cache: ParseCache, shared: Shared, parse: ParseOptions): ReadResult {
   try {
     const info = statSync(file);
-    const fingerprint = `${info.mtimeMs}:${info.size}`;
     const cached = cache.get(file);
+    const fingerprint = `${info.mtimeMs}:${info.size}${includedFingerprint(cached?.includes)}`;
     if (cached?.fingerprint === fingerprint) return { entry: cached, parsed: false };
     const text = readFileSync(file, 'utf8');
+    if (ZONE_FILE.test(file)) return zoneFileEntry(file, text, `${info.mtimeMs}:${info.size}`, cache, shared);
     const parsed = parseDefinitionFile(file, text, info.mtimeMs, parse);
     // Expanded now, so that only the slim definition outlives this file's turn: holding every
     // file's full definition until the build took about 4 KB per file at the peak, and a
@@ -76,6 +81,14 @@ function readIfChanged(file: string, cache: ParseCache, shared: Shared, parse: P
   } catch (e) {
     return { error: (e as Error).message };
   }
+}
+
+/** A zone file's cache entry: its definition, expanded now as a YAML file's is. */
+function zoneFileEntry(file: string, text: string, own: string, cache: ParseCache, shared: Shared): ReadResult {
+  const read = readZoneFileAt(file, text);
+  const entry = { fingerprint: own + includedFingerprint(read.includes), definitions: read.definitions.map((d) => expandAhead(d, shared)), diagnostics: read.diagnostics, includes: read.includes };
+  cache.set(file, entry);
+  return { entry, parsed: true };
 }
 
 /** Longest stretch of loading work before queued queries get their turn. */

@@ -34,7 +34,7 @@ describe('wildcards in hosts:, aliases: and records:', () => {
 });
 
 describe('delegations: NS below the apex', () => {
-  const deleg = `${BASE}hosts:\n  ns1.sub: 192.0.2.60\nrecords:\n  - 'sub NS ns1.sub'\n  - 'sub NS ns.other.example.'\n`;
+  const deleg = `${BASE}hosts:\n  ns1.sub: 192.0.2.60\nrecords:\n  - 'sub NS ns1.sub.example.com.'\n  - 'sub NS ns.other.example.'\n`;
 
   it('serve with their glue, and without warnings about the glue', () => {
     const text = `zone: example.com
@@ -43,13 +43,13 @@ hosts:
   ns1: 192.0.2.53
   ns1.sub: 192.0.2.60
 records:
-  - 'sub NS ns1.sub'
+  - 'sub NS ns1.sub.example.com.'
   - 'sub NS ns.other.example.'
   - 'sub DS 12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF'
 `;
     const r = run(text);
     expect(r.errors).toEqual([]);
-    expect(r.warnings).toEqual(['z.yaml:8:5: warning: records[1]: ns.other.example. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records']);
+    expect(r.warnings).toEqual(['z.yaml:8:13: warning: records[1]: ns.other.example. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records']);
     expect(lines(r.zones[0], 'NS')).toContain('sub.example.com. 3600 IN NS ns1.sub.example.com.');
     void deleg;
   });
@@ -62,7 +62,7 @@ hosts:
   ns1.sub: 192.0.2.60
   www.sub: 192.0.2.61
 records:
-  - 'sub NS ns1.sub'
+  - 'sub NS ns1.sub.example.com.'
   - 'sub TXT "occluded too"'
 `;
     expect(run(text).warnings).toEqual([
@@ -72,7 +72,7 @@ records:
   });
 
   it('needs glue for a nameserver below the cut', () => {
-    expect(run(`${BASE}records:\n  - 'sub NS ns1.sub'\n`).errors).toEqual(['z.yaml:7:5: error: records[0]: NS target ns1.sub.example.com. has no A or AAAA record: add it under hosts:']);
+    expect(run(`${BASE}records:\n  - 'sub NS ns1.sub.example.com.'\n`).errors).toEqual(['z.yaml:7:13: error: records[0]: NS target ns1.sub.example.com. has no A or AAAA record: add it under hosts:']);
   });
 
   it('DS only at a delegation', () => {
@@ -86,7 +86,7 @@ records:
   });
 
   it('an MX target below a cut is the child zone\'s to check', () => {
-    expect(run(`${BASE}  ns1.sub: 192.0.2.60\nmx: [mail.sub.example.com]\nrecords:\n  - 'sub NS ns1.sub'\n`).messages).toEqual([
+    expect(run(`${BASE}  ns1.sub: 192.0.2.60\nmx: [mail.sub.example.com]\nrecords:\n  - 'sub NS ns1.sub.example.com.'\n`).messages).toEqual([
       'z.yaml:7:6: warning: mx[0]: mail.sub.example.com. is delegated away from zone example.com., so its addresses cannot be checked here: make sure the child zone has A or AAAA records for it',
     ]);
   });

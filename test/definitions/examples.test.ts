@@ -83,7 +83,7 @@ describe('the conformance fixture: mail.test.yaml expands to mail.test.zone', ()
     const r = run({ 'mail.test.yaml': read('test/fixtures/conformance/mail.test.yaml') });
     expect(r.errors).toEqual([]);
     const origin = name('mail.test.');
-    const expected = read('test/fixtures/conformance/mail.test.zone')
+    const expected = read('test/fixtures/conformance/knot/mail.test.zone')
       .split('\n')
       .filter((l) => l.trim() && !l.startsWith(';') && !l.startsWith('$'))
       .map((l) => {

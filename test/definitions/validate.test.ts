@@ -98,7 +98,7 @@ describe('targets of NS, MX and SRV (RFC 2782, RFC 2181 §10.3)', () => {
     ['MX', `${BASE}mx: [mx]\n`, 'z.yaml:6:6: error: mx[0]: MX target mx.example.com. has no A or AAAA record: add it under hosts:'],
     ['SRV', `${BASE}services:\n  imaps: imap\n`, 'z.yaml:7:10: error: services.imaps: SRV target imap.example.com. has no A or AAAA record: add it under hosts:'],
     ['NS', 'zone: example.com\nnameservers: [ns1]\n', 'z.yaml:2:15: error: nameservers[0]: NS target ns1.example.com. has no A or AAAA record: add it under hosts:'],
-    ['an MX in records:', `${BASE}records:\n  - '@ MX 5 mx'\n`, 'z.yaml:7:5: error: records[0]: MX target mx.example.com. has no A or AAAA record: add it under hosts:'],
+    ['an MX in records:', `${BASE}records:\n  - '@ MX 5 mx'\n`, 'z.yaml:7:13: error: records[0]: MX target mx.example.com. has no A or AAAA record: add it under hosts:'],
   ])('an in-zone %s target needs addresses', (_, text, expected) => {
     const r = run(text);
     expect(r.errors).toEqual([expected]);
