@@ -19,6 +19,7 @@ import { byName, FORMATS, type Format } from './server/http/router.js';
 import { HttpConfigError } from './server/http/server.js';
 import { ListenError } from './server/listen.js';
 import { notifyReady, notifyReloading, notifyStopping, type NotifyDone } from './server/notify.js';
+import { importFile } from './server/import-file.js';
 import { startServer } from './server/serve.js';
 import { loadZones } from './server/zonefiles.js';
 
@@ -30,6 +31,7 @@ Usage:
   discodns serve  [--config FILE] [--zones DIR] [--listen ADDR]… [--port N]
   discodns check  [--strict] [PATH…]
   discodns export [--zones DIR] [ZONE…]
+  discodns import FILE.zone [--origin NAME] [--write DIR]
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR]
   discodns --version
   discodns COMMAND --help`;
@@ -61,6 +63,14 @@ Exit status: 1 when there are errors (or, with --strict, warnings), 0 otherwise.
 
 Prints every zone defined under DIR, or only the named ZONEs. The output loads unchanged in
 Knot (kzonecheck), BIND (named-checkzone) and ldns (ldns-read-zone).`,
+  import: `discodns import — turn an RFC 1035 zone file into the shortest definition serving the same data
+
+  discodns import FILE.zone [--origin NAME] [--write DIR]
+
+Discovery SRV sets go to services:, A/AAAA to hosts:, apex MX to mx:, apex NS to nameservers:, the
+SOA to soa:, CNAMEs to aliases:, the rest to records:. The zone is named by FILE's $ORIGIN or file
+name, or --origin. Prints the definition, or writes DIR/<zone>.yaml with --write; then reads it back
+and compares what it serves with FILE, record by record. Exit status: 0 when they are the same.`,
   autoconfig: `discodns autoconfig — print what a mail client asking about EMAIL receives over HTTP
 
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR] [--config FILE]
@@ -81,6 +91,8 @@ const OPTIONS = {
   'log-format': { type: 'string' },
   strict: { type: 'boolean' },
   format: { type: 'string' },
+  origin: { type: 'string' },
+  write: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } satisfies ParseArgsConfig['options'];
@@ -90,6 +102,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   check: ['config', 'zones', 'strict', 'help'],
   export: ['config', 'zones', 'help'],
   autoconfig: ['config', 'zones', 'format', 'help'],
+  import: ['origin', 'write', 'help'],
 };
 
 function fail(message: string, code = 2): never {
@@ -124,6 +137,10 @@ async function main(argv: string[]): Promise<number> {
     if (!allowed.includes(key)) fail(`--${key} does not apply to '${command}'; see discodns ${command} --help`);
   }
   if (command === 'serve' && rest.length) fail(`serve takes no arguments (got '${rest[0]}'); use --zones DIR`);
+  if (command === 'import') {
+    if (rest.length !== 1) fail(`import takes one zone file (got ${rest.length}); see discodns import --help`);
+    return importFile(rest[0]!, { ...(values.origin !== undefined ? { origin: values.origin } : {}), ...(values.write !== undefined ? { write: values.write } : {}) }, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  }
 
   let port: number | undefined;
   if (values.port !== undefined) {

@@ -8,3 +8,4 @@ export type { Definition } from './schema.js';
 export { SERVICES, DEFAULT_WEIGHT, type ServiceInfo } from './services.js';
 export { Shared } from './shared.js';
 export { readZoneFile, originFromFileName, ZONE_FILE, type ReadZoneFile, type ZoneFileOptions } from './zone-file.js';
+export { importZone, verifyImport, type Imported, type ImportCheck } from './import.js';

@@ -4,7 +4,8 @@
 
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { readZoneFile, type Definition, type Diagnostic } from '../definitions/index.js';
+import { readZoneFile, type Definition, type Diagnostic, type ReadZoneFile } from '../definitions/index.js';
+import type { Name } from '../dns/name.js';
 
 export { ZONE_FILE } from '../definitions/index.js';
 
@@ -13,12 +14,15 @@ export interface ZoneFileRead {
   readonly diagnostics: Diagnostic[];
   /** The files it included, for the fingerprint. */
   readonly includes: readonly string[];
+  /** Everything read, for `discodns import`. */
+  readonly read: ReadZoneFile;
 }
 
 /** Reads the zone file at `file` (its text already read) and what it includes. */
-export function readZoneFileAt(file: string, text: string): ZoneFileRead {
+export function readZoneFileAt(file: string, text: string, origin?: Name): ZoneFileRead {
   const root = realDir(path.dirname(file));
   const read = readZoneFile(file, text, {
+    ...(origin ? { origin } : {}),
     include: (name, from) => {
       const target = path.resolve(path.dirname(from), name);
       let real: string;
@@ -36,7 +40,7 @@ export function readZoneFileAt(file: string, text: string): ZoneFileRead {
       }
     },
   });
-  return { definitions: read.definitions, diagnostics: read.diagnostics, includes: read.files.slice(1) };
+  return { definitions: read.definitions, diagnostics: read.diagnostics, includes: read.files.slice(1), read };
 }
 
 function realDir(dir: string): string {
