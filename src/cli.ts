@@ -245,8 +245,8 @@ function idnZones(zones: readonly { origin: Name }[]): string {
 }
 
 /** How serve reads definitions, for the commands that read them too. */
-function parseOptions(config: Config): { httpHost?: string } {
-  return config.http.host ? { httpHost: config.http.host } : {};
+function parseOptions(config: Config): { httpHost?: string; external?: readonly string[] } {
+  return { ...(config.http.host ? { httpHost: config.http.host } : {}), ...(config.external.length ? { external: config.external } : {}) };
 }
 
 async function exportZones(config: Config, wanted: string[]): Promise<number> {

@@ -6,6 +6,7 @@ import { isIP } from '../dns/ip.js';
 import { isNameError, parseName, ROOT, type Name } from '../dns/name.js';
 import { MAX_TTL } from '../dns/records.js';
 import { readAutoconfig } from './autoconfig.js';
+import { readExternal } from './external.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
 import { FieldReader, type Entry } from './fields.js';
 import { readServices } from './load-services.js';
@@ -38,6 +39,8 @@ export interface ParseOptions {
   readonly simple?: boolean;
   /** The configuration's http.host: where `autoconfig: on` points when its block names no host. */
   readonly httpHost?: string;
+  /** The configuration's `external` domains, trusted by every definition (external.ts). */
+  readonly external?: readonly string[];
 }
 
 export function parseDefinitionFile(
@@ -124,9 +127,16 @@ function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number, opti
     aliases: section(r, get('aliases'), (e) => readAliases(r, e)),
     records: section(r, get('records'), (e) => readRecords(r, e)),
     ...(autoconfig ? { autoconfig } : {}),
+    ...external(r, get('external'), options.external),
   };
   const broken = r.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
   return compacted({ ...def, broken });
+}
+
+/** `external:` with the configuration's list, as a key of the definition only when there is one. */
+function external(r: FieldReader, e: Entry | undefined, global: readonly string[] | undefined): { external?: readonly Name[] } {
+  const list = readExternal(r, e, global);
+  return list.length ? { external: list } : {};
 }
 
 /**

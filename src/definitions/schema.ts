@@ -7,7 +7,7 @@ import type { AutoconfigSpec } from './autoconfig.js';
 import type { At } from './diagnostics.js';
 import type { ServiceInfo } from './services.js';
 
-export const TOP_KEYS = ['zone', 'zones', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig'] as const;
+export const TOP_KEYS = ['zone', 'zones', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig', 'external'] as const;
 export const SOA_KEYS = ['contact', 'serial', 'refresh', 'retry', 'expire', 'negative-ttl', 'primary', 'ttl'] as const;
 export const MX_KEYS = ['host', 'preference'] as const;
 export const TARGET_KEYS = ['host', 'port', 'priority', 'weight', 'path'] as const;
@@ -109,6 +109,8 @@ export interface Definition {
   readonly records: readonly RecordLine[];
   /** `autoconfig:`, when on: the HTTP documents and the names that lead to them (autoconfig.ts). */
   readonly autoconfig?: AutoconfigSpec;
+  /** Domains trusted outside the zones served here (`external:` and the configuration's list). */
+  readonly external?: readonly Name[];
   /** Read from an RFC 1035 zone file (zone-file.ts), not from YAML. */
   readonly zoneFile?: boolean;
 }

@@ -9,6 +9,7 @@ import { addsTargetAddresses, rdataTarget } from '../dns/rdata/index.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { RRType, typeToText } from '../dns/types.js';
 import { error, warning, where, type At, type Diagnostic } from './diagnostics.js';
+import { isExternal, NearZones } from './external.js';
 import type { Definition } from './schema.js';
 import type { Checked } from './validate.js';
 
@@ -134,6 +135,12 @@ const WHY: Record<number, string> = {
  */
 export class DefinedZones {
   private readonly enclosing = new Set<string>();
+  #near: NearZones | undefined;
+
+  /** The zones by name, for "did you mean" (made at the first outside target). */
+  get near(): NearZones {
+    return (this.#near ??= new NearZones([...this.byKey.values()].map((z) => z.origin)));
+  }
 
   constructor(readonly byKey: ReadonlyMap<string, Defined>) {
     for (const key of byKey.keys()) {
@@ -187,10 +194,7 @@ export class TargetCheck {
     // '.' is "not offered" for SRV (RFC 2782) and "no mail" for MX (RFC 7505).
     if (!target || target.labelCount === 0) return;
     const there = this.zones.zoneOf(target, this.zone);
-    if (!there) {
-      this.diagnostics.push(warning(at, `${nameToText(target)} is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records`));
-      return;
-    }
+    if (!there) return this.outside(target, at);
     const view = there.view;
     if (!view) return; // that zone's file did not parse: nothing to check against
     // Below a zone cut the data is the child zone's: only a cut's own NS targets there need glue.
@@ -207,6 +211,19 @@ export class TargetCheck {
     if (view.hasAddress(target.key) || view.declared(target.key)) return;
     const hint = there === this.zone ? 'add it under hosts:' : `add it under hosts: of zone ${nameToText(there.origin)} (${there.def.file})`;
     this.diagnostics.push(error(at, `${typeToText(rr.type)} target ${nameToText(target)} has no A or AAAA record: ${hint}`));
+  }
+
+  /** A target outside every zone served here: trusted (external:), a typo of one, or unchecked. */
+  private outside(target: Name, at: At): void {
+    if (isExternal(target, this.zone.def.external)) return;
+    const near = this.zones.near.near(target);
+    if (near) {
+      const meant = nameToText(target).slice(0, -near.suffix.length) + nameToText(near.zone);
+      const msg = `${nameToText(target)} is not in a zone served here, but ${near.suffix} is one or two letters from ${nameToText(near.zone)}, which is: did you mean ${meant}? If ${near.suffix} is right, list it under external:`;
+      this.diagnostics.push(error(at, msg));
+      return;
+    }
+    this.diagnostics.push(warning(at, `${nameToText(target)} is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records, and list its domain under external: to say it is trusted`));
   }
 
   /** An alias's target must exist when it is in a zone served here, and chains must end. */

@@ -29,7 +29,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   // The PACC digest TXT of each `autoconfig:` zone; an old one expiring asks for a new snapshot.
   const publisher = new AutoconfigPublisher(() => void reloader.republish());
   const reloader = new ZoneReloader(config.zones, config.cache.size, () => holderRef.holder, log, {
-    parse: config.http.host ? { httpHost: config.http.host } : {},
+    parse: { ...(config.http.host ? { httpHost: config.http.host } : {}), ...(config.external.length ? { external: config.external } : {}) },
     publish: (zones) => publisher.inputs(zones),
   });
   const { summary, snapshot } = await reloader.initial();

@@ -44,6 +44,7 @@ function suite(label: string, subject: () => Subject): void {
 
     beforeAll(async () => {
       const s = subject();
+      // (Knot, two discodns and an import: more than the default hook time on a loaded machine.)
       await kzonecheck(s.origin, s.file);
       const importDir = mkdtempSync(join(work, 'def-'));
       const fileDir = mkdtempSync(join(work, 'zone-'));
@@ -57,7 +58,7 @@ function suite(label: string, subject: () => Subject): void {
       if (d2.status === 'fulfilled') asFile = d2.value;
       const failed = started.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
       if (failed) throw failed.reason;
-    });
+    }, 60_000);
 
     afterAll(async () => {
       await Promise.all([knot?.stop(), imported?.stop(), asFile?.stop()]);
@@ -79,7 +80,7 @@ function suite(label: string, subject: () => Subject): void {
         if (JSON.stringify(comparableAll(b, c)) !== want) mismatches.push(`zone file: ${c.name}\n  knot ${want}\n  ours ${JSON.stringify(comparableAll(b, c))}`);
       }
       expect(mismatches.slice(0, 5)).toEqual([]);
-    });
+    }, 180_000);
   });
 }
 

@@ -49,7 +49,7 @@ records:
 `;
     const r = run(text);
     expect(r.errors).toEqual([]);
-    expect(r.warnings).toEqual(['z.yaml:8:13: warning: records[1]: ns.other.example. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records']);
+    expect(r.warnings).toEqual(['z.yaml:8:13: warning: records[1]: ns.other.example. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records, and list its domain under external: to say it is trusted']);
     expect(lines(r.zones[0], 'NS')).toContain('sub.example.com. 3600 IN NS ns1.sub.example.com.');
     void deleg;
   });

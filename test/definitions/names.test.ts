@@ -118,7 +118,7 @@ aliases:
 
   it('says an out-of-zone warning once, not once per zone', () => {
     expect(run(text).warnings).toEqual([
-      'z.yaml:2:20: warning: nameservers[1]: ns2.provider.example. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records',
+      'z.yaml:2:20: warning: nameservers[1]: ns2.provider.example. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records, and list its domain under external: to say it is trusted',
     ]);
   });
 });

@@ -8,7 +8,7 @@ describe('records: lines get the checks the structured keys get', () => {
       'a relative target with a dot',
       `zone: cust.example\nnameservers: [ns1.example.net.]\nrecords:\n  - '@ MX 10 host.other.example'\n`,
       [
-        'z.yaml:2:15: warning: nameservers[0]: ns1.example.net. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records',
+        'z.yaml:2:15: warning: nameservers[0]: ns1.example.net. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records, and list its domain under external: to say it is trusted',
         "z.yaml:4:14: warning: records[0]: 'host.other.example' is read as host.other.example.cust.example.; if you meant the host host.other.example, write 'host.other.example.'",
         'z.yaml:4:14: error: records[0]: MX target host.other.example.cust.example. has no A or AAAA record: add it under hosts:',
       ],

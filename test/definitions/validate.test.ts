@@ -128,8 +128,8 @@ describe('targets of NS, MX and SRV (RFC 2782, RFC 2181 §10.3)', () => {
   it('warns that targets outside the zones served here cannot be checked', () => {
     const r = run(`${BASE}mx: [mx.example.net.]\nservices:\n  imaps: { host: imap.example.net., port: 993 }\n`);
     expect(r.warnings).toEqual([
-      'z.yaml:6:6: warning: mx[0]: mx.example.net. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records',
-      'z.yaml:8:18: warning: services.imaps.host: imap.example.net. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records',
+      'z.yaml:6:6: warning: mx[0]: mx.example.net. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records, and list its domain under external: to say it is trusted',
+      'z.yaml:8:18: warning: services.imaps.host: imap.example.net. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records, and list its domain under external: to say it is trusted',
     ]);
     expect(r.zones).toHaveLength(1);
   });

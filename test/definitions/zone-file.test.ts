@@ -43,7 +43,7 @@ www     A   192.0.2.80
 describe('reading a zone file', () => {
   it('serves every record with its TTL, the SOA first', () => {
     const r = load('example.com.zone', ZONE);
-    expect(r.messages).toEqual(['example.com.zone:10:13: warning: ns2.example.net. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records']);
+    expect(r.messages).toEqual(['example.com.zone:10:13: warning: ns2.example.net. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records, and list its domain under external: to say it is trusted']);
     expect(r.lines).toEqual([
       'example.com. 3600 IN SOA ns1.example.com. hostmaster.example.com. 2024010101 7200 3600 1209600 300',
       'example.com. 3600 IN NS ns1.example.com.',
