@@ -5,7 +5,7 @@
 
 import { Buffer } from 'node:buffer';
 import { isIP } from '../dns/ip.js';
-import { nameToText, parseName, isNameError, type Name } from '../dns/name.js';
+import { nameToText, type Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { RRType } from '../dns/types.js';
 import { error, warning, where, type Diagnostic } from './diagnostics.js';
@@ -62,9 +62,18 @@ export function cutInLine(line: string): number | undefined {
 
 /** Every check of this module on one zone's records, by owner. */
 export function lintMail(origin: Name, index: ZoneIndex, diagnostics: Diagnostic[], unsigned = true): void {
+  // The SPF record of a name of this zone, for includes that stay in it.
+  const byText = new Map<string, string>();
+  for (const node of index.values()) {
+    for (const t of node.types.get(RRType.TXT) ?? []) {
+      const text = txtText(t.rr);
+      if (text !== undefined && /^v=spf1( |$)/i.test(text)) byText.set(nameToText(node.name).toLowerCase(), text);
+    }
+  }
+  const spfAt = (name: string): string | undefined => byText.get(name);
   for (const node of index.values()) {
     const txts = node.types.get(RRType.TXT) ?? [];
-    spf(txts, diagnostics);
+    spf(txts, diagnostics, spfAt);
     const first = firstLabel(node.name);
     if (first === '_dmarc') dmarc(txts, diagnostics);
     if (first === '_mta-sts') mtaSts(txts, diagnostics);
@@ -75,6 +84,7 @@ export function lintMail(origin: Name, index: ZoneIndex, diagnostics: Diagnostic
   }
   void origin;
 }
+
 
 function labels(n: Name): string[] {
   return nameToText(n).toLowerCase().split('.').slice(0, -1);
@@ -128,7 +138,27 @@ export function spfTerms(text: string): { terms: SpfTerm[] } | { bad: string } {
   return { terms };
 }
 
-function spf(txts: readonly Sourced[], diagnostics: Diagnostic[]): void {
+/**
+ * DNS lookups an SPF record costs (RFC 7208 §4.6.4), following include: and redirect= into the
+ * records of this zone (`spfAt`); an include elsewhere counts one, as what it costs cannot be seen here.
+ */
+function spfLookups(terms: readonly SpfTerm[], spfAt: (name: string) => string | undefined, seen: Set<string>): number {
+  let n = 0;
+  for (const t of terms) {
+    if (!SPF_LOOKUPS.has(t.name)) continue;
+    n++;
+    if (t.name !== 'include' && t.name !== 'redirect') continue;
+    const target = t.value.toLowerCase().replace(/\.?$/, '.');
+    const text = seen.has(target) ? undefined : spfAt(target);
+    if (text === undefined) continue;
+    seen.add(target);
+    const parsed = spfTerms(text);
+    if ('terms' in parsed) n += spfLookups(parsed.terms, spfAt, seen);
+  }
+  return n;
+}
+
+function spf(txts: readonly Sourced[], diagnostics: Diagnostic[], spfAt: (name: string) => string | undefined = () => undefined): void {
   const records = txts.filter((t) => /^v=spf1( |$)/i.test(txtText(t.rr) ?? ''));
   // Words written without quotes each became a string of their own, and SPF joins strings
   // without spaces (RFC 7208 §3.3): "v=spf1" "mx" "-all" reads as v=spf1mx-all.
@@ -162,7 +192,7 @@ function spf(txts: readonly Sourced[], diagnostics: Diagnostic[]): void {
     }
     if (all >= 0 && terms[all]!.qualifier === '+') diagnostics.push(warning(t.at, `SPF '+all' lets every host on the internet send as this domain: end with -all or ~all`));
     if (all >= 0 && terms.some((x) => x.name === 'redirect')) diagnostics.push(warning(t.at, `SPF redirect= is ignored when the record has 'all' (RFC 7208 §6.1): keep one of them`));
-    const lookups = terms.filter((x) => SPF_LOOKUPS.has(x.name)).length;
+    const lookups = spfLookups(terms, spfAt, new Set([nameToText(t.rr.owner).toLowerCase()]));
     if (lookups > 10) diagnostics.push(error(t.at, `SPF needs ${lookups} DNS lookups, above the 10 receivers allow (RFC 7208 §4.6.4, permerror): flatten includes into ip4:/ip6: terms`));
   }
 }
@@ -329,12 +359,4 @@ function danes(tlsa: readonly Sourced[], diagnostics: Diagnostic[], unsigned: bo
   if (unsigned && tlsa[0]) {
     diagnostics.push(warning(tlsa[0].at, `TLSA records need a DNSSEC-signed zone: senders ignore DANE in an unsigned one (RFC 7672 §2.2); sign the zone before relying on them`));
   }
-}
-
-/** Whether a name (text as written) is a DKIM, DMARC, MTA-STS or TLS-RPT owner in a zone. */
-export function isMailPolicyOwner(text: string, origin: Name): boolean {
-  const n = parseName(text, origin);
-  if (isNameError(n)) return false;
-  const first = firstLabel(n);
-  return first === '_dmarc' || first === '_mta-sts' || hasDomainkeyLabel(n);
 }

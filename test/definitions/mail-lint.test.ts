@@ -22,6 +22,11 @@ describe('SPF (RFC 7208)', () => {
     ['an unknown mechanism', ['@ TXT "v=spf1 mx allow:all -all"'], "z.yaml:7:5: error: records[0]: SPF term 'allow:all' is not a mechanism (all, include:, a, mx, ptr, ip4:, ip6:, exists:) or a modifier (redirect=, exp=): receivers fail the whole record (RFC 7208 §4.6.1)"],
     ['unquoted words', ['@ TXT v=spf1 mx -all'], 'z.yaml:7:5: error: records[0]: the SPF record is 3 strings ("v=spf1" "mx" "-all"), which SPF joins without spaces into "v=spf1mx-all" (RFC 7208 §3.3): quote the whole record as one string, "v=spf1 mx -all"'],
     ['more than 10 lookups', [`@ TXT "v=spf1 ${Array.from({ length: 11 }, (_, i) => `include:s${i}.ex`).join(' ')} -all"`], 'z.yaml:7:5: error: records[0]: SPF needs 11 DNS lookups, above the 10 receivers allow (RFC 7208 §4.6.4, permerror): flatten includes into ip4:/ip6: terms'],
+    [
+      'more than 10 lookups through includes in the zone',
+      ['@ TXT "v=spf1 mx include:_a.example.com include:_b.example.com -all"', `_a TXT "v=spf1 ${Array.from({ length: 5 }, (_, i) => `include:a${i}.ex`).join(' ')} -all"`, `_b TXT "v=spf1 ${Array.from({ length: 4 }, (_, i) => `a:b${i}.ex`).join(' ')} -all"`],
+      'z.yaml:7:5: error: records[0]: SPF needs 12 DNS lookups, above the 10 receivers allow (RFC 7208 §4.6.4, permerror): flatten includes into ip4:/ip6: terms',
+    ],
     ['a bad ip4', ['@ TXT "v=spf1 ip4:192.0.2.300 -all"'], 'z.yaml:7:5: error: records[0]: SPF ip4:192.0.2.300 is not an IPv4 address or network: write e.g. ip4:192.0.2.0/24'],
     ['+all', ['@ TXT "v=spf1 +all"'], "z.yaml:7:5: warning: records[0]: SPF '+all' lets every host on the internet send as this domain: end with -all or ~all"],
     ['terms after all', ['@ TXT "v=spf1 -all mx"'], 'z.yaml:7:5: warning: records[0]: SPF terms after \'all\' are never read (RFC 7208 §5.1): move -all to the end'],
