@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeConfig, loadConfig, type Config, type ConfigFlags } from './config.js';
 import { collapse, formatCollapsed, formatDiagnostic, type ZoneContent } from './definitions/index.js';
-import { isNameError, nameToText, parseName } from './dns/name.js';
+import { isNameError, nameToText, nameToUnicode, parseName, type Name } from './dns/name.js';
 import { formatZone } from './dns/zonefile.js';
 import { createLogger } from './log.js';
 import { AutoconfigPublisher, type AutoconfigZone } from './server/http/publish.js';
@@ -21,6 +21,7 @@ import { HttpConfigError } from './server/http/server.js';
 import { ControlError, request, type Command, type Response } from './server/control.js';
 import { ListenError } from './server/listen.js';
 import { notifyReady, notifyStopping, type NotifyDone } from './server/notify.js';
+import { importFile } from './server/import-file.js';
 import { StartError, type ReloadSummary } from './server/reload.js';
 import { withServedSerials } from './server/serials.js';
 import { startServer, type RunningServer } from './server/serve.js';
@@ -36,6 +37,7 @@ Usage:
   discodns check  [--strict] [--state DIR] [PATH…]
   discodns export [--zones DIR] [--state DIR] [--split DIR] [ZONE…]
   discodns ctl    [--config FILE] [--state DIR] [--socket PATH] status|zones|zone NAME|reload|check
+  discodns import FILE.zone [--origin NAME] [--write DIR]
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR]
   discodns --version
   discodns COMMAND --help`;
@@ -87,6 +89,14 @@ Commands:
   check       what a reload would do now, without doing it
 Exit status: 0; 1 when a reload (or check) rejected anything or failed, or the server cannot be
 reached; 2 for a usage error.`,
+  import: `discodns import — turn an RFC 1035 zone file into the shortest definition serving the same data
+
+  discodns import FILE.zone [--origin NAME] [--write DIR]
+
+Discovery SRV sets go to services:, A/AAAA to hosts:, apex MX to mx:, apex NS to nameservers:, the
+SOA to soa:, CNAMEs to aliases:, the rest to records:. The zone is named by FILE's $ORIGIN or file
+name, or --origin. Prints the definition, or writes DIR/<zone>.yaml with --write; then reads it back
+and compares what it serves with FILE, record by record. Exit status: 0 when they are the same.`,
   autoconfig: `discodns autoconfig — print what a mail client asking about EMAIL receives over HTTP
 
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR] [--config FILE]
@@ -111,6 +121,8 @@ const OPTIONS = {
   strict: { type: 'boolean' },
   format: { type: 'string' },
   split: { type: 'string' },
+  origin: { type: 'string' },
+  write: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } satisfies ParseArgsConfig['options'];
@@ -121,6 +133,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   export: ['config', 'zones', 'state', 'split', 'help'],
   ctl: ['config', 'state', 'socket', 'help'],
   autoconfig: ['config', 'zones', 'format', 'help'],
+  import: ['origin', 'write', 'help'],
 };
 
 function fail(message: string, code = 2): never {
@@ -157,6 +170,10 @@ async function main(argv: string[]): Promise<number> {
     if (!allowed.includes(key)) fail(`--${key} does not apply to '${command}'; see discodns ${command} --help`);
   }
   if (command === 'serve' && rest.length) fail(`serve takes no arguments (got '${rest[0]}'); use --zones DIR`);
+  if (command === 'import') {
+    if (rest.length !== 1) fail(`import takes one zone file (got ${rest.length}); see discodns import --help`);
+    return importFile(rest[0]!, { ...(values.origin !== undefined ? { origin: values.origin } : {}), ...(values.write !== undefined ? { write: values.write } : {}) }, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  }
 
   let port: number | undefined;
   if (values.port !== undefined) {
@@ -264,14 +281,23 @@ async function check(config: Config, paths: string[], strict: boolean): Promise<
   const warnings = diagnostics.length - errors;
   const good = serials.zones;
   const records = good.reduce((n, z) => n + z.records.length, 0);
+  process.stdout.write(idnZones(good));
   const summary = `${plural(loaded.files.size, 'file')}, ${plural(good.length, 'zone')} (${plural(records, 'record')}) good; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   process.stdout.write(`${summary}\n`);
   return errors > 0 || (strict && warnings > 0) ? 1 : 0;
 }
 
+/** The zones whose names are IDNs, as served (A-labels) and as written (U-labels): one line each. */
+function idnZones(zones: readonly { origin: Name }[]): string {
+  return zones
+    .filter((z) => nameToUnicode(z.origin) !== nameToText(z.origin))
+    .map((z) => `zone ${nameToText(z.origin)} is ${nameToUnicode(z.origin)}\n`)
+    .join('');
+}
+
 /** How serve reads definitions, for the commands that read them too. */
-function parseOptions(config: Config): { httpHost?: string } {
-  return config.http.host ? { httpHost: config.http.host } : {};
+function parseOptions(config: Config): { httpHost?: string; external?: readonly string[] } {
+  return { ...(config.http.host ? { httpHost: config.http.host } : {}), ...(config.external.length ? { external: config.external } : {}) };
 }
 
 async function exportZones(config: Config, wanted: string[], split: string | undefined): Promise<number> {

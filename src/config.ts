@@ -31,6 +31,14 @@ function optionalHostPort(value: unknown): void {
   if (value !== '') hostPort(value);
 }
 
+/** A list of domain names (external). */
+function domainList(value: unknown): void {
+  if (!Array.isArray(value)) throw new Error('must be a list of domain names, e.g. ["provider.example"]');
+  for (const d of value) {
+    if (typeof d !== 'string' || !/^[^\s/:@]+\.?$/.test(d)) throw new Error(`'${String(d)}' is not a domain name`);
+  }
+}
+
 /** '' (none), a host name, or an IP address: where the names `autoconfig: on` generates point. */
 function httpHost(value: unknown): void {
   if (value === '' || (typeof value === 'string' && net.isIP(value) !== 0)) return;
@@ -60,8 +68,14 @@ const schema = {
     default: 5300,
     env: 'DISCODNS_PORT',
   },
+  external: {
+    doc: 'Domains trusted outside the zones served here, for every definition: targets in them are not warned about (as a definition\'s external:)',
+    format: domainList,
+    default: [] as string[],
+    // DISCODNS_EXTERNAL is read in loadConfig, comma-separated as DISCODNS_LISTEN.
+  },
   zones: {
-    doc: 'Directory of zone definitions (*.yaml, *.yml)',
+    doc: 'Directory of zone definitions (*.yaml, *.yml) and RFC 1035 zone files (*.zone)',
     format: String,
     default: 'zones',
     env: 'DISCODNS_ZONES',
@@ -221,6 +235,7 @@ export interface Config {
   /** The control socket's path, its default already applied. */
   readonly control: { readonly socket: string };
   readonly allowEmpty: boolean;
+  readonly external: readonly string[];
   readonly edns: { readonly udpSize: number };
   readonly tcp: { readonly idleTimeout: number; readonly maxConnections: number; readonly maxMessageSize: number };
   readonly cache: { readonly size: number };
@@ -277,6 +292,7 @@ export function loadConfig(file: string | undefined, flags: ConfigFlags, env: No
     const envListen = env.DISCODNS_LISTEN;
     if (envListen !== undefined) conf.set('listen', envListen.split(',').map((a) => a.trim()).filter((a) => a !== ''));
     if (flags.listen !== undefined) conf.set('listen', flags.listen);
+    if (env.DISCODNS_EXTERNAL !== undefined) conf.set('external', env.DISCODNS_EXTERNAL.split(',').map((a) => a.trim()).filter((a) => a !== ''));
     if (flags.port !== undefined) conf.set('port', flags.port);
     if (flags.zones !== undefined) conf.set('zones', flags.zones);
     if (flags.state !== undefined) conf.set('state', flags.state);

@@ -3,14 +3,16 @@
 // zones are in validate.ts and targets.ts.
 
 import { Buffer } from 'node:buffer';
-import { firstLabel, isAtOrBelow, isNameError, nameToText, parseName, ROOT, type Name, type NameError } from '../dns/name.js';
-import { parseRecordLine } from '../dns/presentation.js';
+import { isAtOrBelow, isNameError, nameToText, parseName, ROOT, type Name, type NameError } from '../dns/name.js';
+import { parseRecordLine, tokenize } from '../dns/presentation.js';
+import { isParseError } from '../dns/rdata/index.js';
 import { rdataTarget, rdataType, type RData, type ResourceRecord } from '../dns/records.js';
-import { RRType, typeToText } from '../dns/types.js';
+import { RRType, typeFromText, typeToText } from '../dns/types.js';
 import { expandAutoconfig } from './autoconfig.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
 import { dottedRelative, hostNameProblem, resolveName, type Resolver } from './names.js';
-import type { Definition, Written } from './schema.js';
+import type { Definition, RecordLine, Written } from './schema.js';
+import { commentCutProblem, cutInLine } from './mail-lint.js';
 import { NOT_OFFERED, Shared } from './shared.js';
 
 /** A record and where it was written; `targetAt` is where its target name is, if it has one. */
@@ -48,6 +50,23 @@ export function expandZone(def: Definition, origin: Name, resolve: Resolver = re
   return out;
 }
 
+/** The RFC 6764 services whose SRV owner may carry a path= TXT. */
+const DAV_LABELS = new Set(['_caldav', '_caldavs', '_carddav', '_carddavs']);
+
+/** The first label, lowercased, as text. */
+function firstLabelText(n: Name): string | undefined {
+  return n.labelCount === 0 ? undefined : n.key.slice(1, 1 + n.key.charCodeAt(0));
+}
+
+/** Whether a label after the first is '*': not a wildcard there (RFC 4592 §2.1.1), and surely a mistake. */
+function innerStar(n: Name): boolean {
+  const key = n.key;
+  for (let at = key.charCodeAt(0) + 1; key.charCodeAt(at) !== 0; at += key.charCodeAt(at) + 1) {
+    if (key.charCodeAt(at) === 1 && key.charCodeAt(at + 1) === 0x2a) return true;
+  }
+  return false;
+}
+
 /**
  * DNSSEC data is made by whoever signs the zone (RFC 4035 §2), never written by hand beside
  * unsigned data: why each such type is refused in `records:`.
@@ -60,7 +79,6 @@ const SIGNER_MADE = new Map<number, string>([
   [RRType.NSEC3PARAM, 'says how a signer hashes names; discodns signs with NSEC, so it has no place here'],
   [RRType.CDS, 'records are published by the signer for the parent (RFC 7344), not written in a definition'],
   [RRType.CDNSKEY, 'records are published by the signer for the parent (RFC 7344), not written in a definition'],
-  [RRType.DS, 'records belong to the parent side of a delegation; discodns serves no delegations yet'],
 ]);
 
 class Expansion {
@@ -120,8 +138,8 @@ class Expansion {
       this.error(at, `${nameToText(n)} is outside zone ${nameToText(this.origin)}: write a name at or below the zone, or define it in its own zone`);
       return false;
     }
-    if (firstLabel(n)?.toString('latin1') === '*') {
-      this.error(at, `wildcard names ('*') are not supported: list each name you need`);
+    if (innerStar(n)) {
+      this.error(at, `${nameToText(n)}: '*' makes a wildcard only as the first label (RFC 4592 §2.1.1); write '*.${nameToText(n).split('.*.').pop()}' or name each host`);
       return false;
     }
     return true;
@@ -138,11 +156,11 @@ class Expansion {
     const rname = soa.rname ?? parseName('hostmaster', this.origin);
     if (isNameError(rname)) this.error(soa.at, `the default SOA contact hostmaster@${nameToText(this.origin).slice(0, -1)} is too long (${rname.error}): give soa.contact`);
     const targets = this.def.nameservers.map((ns) => this.host(ns, `'.' is not a nameserver: name a host, e.g. ns1`));
-    const mname = targets[0];
+    const mname = soa.primary ? this.host(soa.primary, `'.' is not a primary nameserver: name a host, e.g. ns0.example.net.`) : targets[0];
     // The SOA goes first (export and tests read it there); MNAME is the first nameserver.
     if (mname && !isNameError(rname)) {
       const { serial, refresh, retry, expire, negativeTtl: minimum } = soa;
-      this.add(this.origin, { kind: 'SOA', mname, rname, serial, refresh, retry, expire, minimum }, soa.at);
+      this.add(this.origin, { kind: 'SOA', mname, rname, serial, refresh, retry, expire, minimum }, soa.at, undefined, soa.ttl ?? this.def.ttl);
     }
     targets.forEach((t, i) => {
       const at = this.def.nameservers[i]!.at;
@@ -168,7 +186,9 @@ class Expansion {
 
   services(): void {
     for (const s of this.def.services) {
-      const owner = parseName(s.service.label, this.origin);
+      // In a zone named _tcp.… (the discovery subtree delegated on its own) the owners are _imaps, not _imaps._tcp.
+      const label = firstLabelText(this.origin) === '_tcp' ? s.service.label.replace(/\._tcp$/, '') : s.service.label;
+      const owner = parseName(label, this.origin);
       if (isNameError(owner)) {
         this.error(s.at, `${s.service.label} in zone ${nameToText(this.origin)}: ${owner.error}`);
         continue;
@@ -204,12 +224,9 @@ class Expansion {
         this.error(line.at, `the SOA comes from 'soa:' and 'nameservers:': set its values there and remove this line`);
         continue;
       }
-      if (rr.type === RRType.NS) {
-        if (rr.owner.key === this.origin.key) {
-          this.error(line.at, `NS records at the apex come from 'nameservers:': list the nameserver there and remove this line`);
-        } else {
-          this.error(line.at, `delegating ${nameToText(rr.owner)} with NS records is not supported: serve it as a zone of its own, or remove this line`);
-        }
+      // NS below the apex is a delegation (a zone cut): validate.ts checks what lies below it.
+      if (rr.type === RRType.NS && rr.owner.key === this.origin.key) {
+        this.error(line.at, `NS records at the apex come from 'nameservers:': list the nameserver there and remove this line`);
         continue;
       }
       const signing = SIGNER_MADE.get(rr.type);
@@ -217,11 +234,54 @@ class Expansion {
         this.error(line.at, `${typeToText(rr.type)} ${signing}: remove this line`);
         continue;
       }
+      const targetAt = this.def.zoneFile ? (line.targetAt ?? line.at) : this.lineChecks(line, rr);
       const hasTarget = rdataTarget(rr.rdata) !== undefined;
       const rdata = this.shared.rdata(rr.rdata);
       const record = rdata === rr.rdata ? rr : { ...rr, rdata };
-      this.out.records.push(hasTarget ? { rr: record, at: line.at, targetAt: line.at } : { rr: record, at: line.at });
+      this.out.records.push(hasTarget ? { rr: record, at: line.at, targetAt } : { rr: record, at: line.at });
     }
+  }
+
+  /**
+   * The checks a `records:` line gets that the structured keys get (relative names with a dot,
+   * 465 on _submission, path= without '/'), and the ';' trap; returns where its target is.
+   */
+  private lineChecks(line: RecordLine, rr: ResourceRecord): At {
+    const toks = tokenize(line.text);
+    if (isParseError(toks)) return line.at;
+    const typeAt = toks.findIndex((t, i) => i > 0 && typeFromText(t.text) === rr.type);
+    const data = typeAt < 0 ? [] : toks.slice(typeAt + 1);
+    let targetAt = line.at;
+    const target = rdataTarget(rr.rdata);
+    for (const tok of data) {
+      const n = this.read.get(tok.text);
+      if (!n || isNameError(n)) continue;
+      if (target && n.key === target.key) targetAt = line.atCol(tok.col);
+      const doubt = dottedRelative(tok.text, n, this.origin);
+      if (doubt) this.out.diagnostics.push(warning(line.atCol(tok.col), doubt));
+    }
+    const first = firstLabelText(rr.owner);
+    if (rr.rdata.kind === 'SRV') {
+      const portAt = line.atCol(data[2]?.col ?? 0);
+      // RFC 8314: 465 is implicit TLS (submissions), 587 STARTTLS (submission): a swap is a typo.
+      if (first === '_submission' && rr.rdata.port === 465) this.out.diagnostics.push(warning(portAt, `465 is implicit TLS: did you mean '_submissions'?`));
+      if (first === '_submissions' && rr.rdata.port === 587) this.out.diagnostics.push(warning(portAt, `587 is STARTTLS: did you mean '_submission'?`));
+    }
+    if (rr.rdata.kind === 'TXT') {
+      if (DAV_LABELS.has(first ?? '')) {
+        rr.rdata.strings.forEach((str, i) => {
+          const text = str.toString('latin1');
+          // RFC 6764 §4: the path= value is an absolute path.
+          if (/^path=/i.test(text) && !text.slice(5).startsWith('/')) {
+            this.error(line.atCol(data[i]?.col ?? 0), `path must start with '/', e.g. "path=/${text.slice(5)}" (RFC 6764 §4)`);
+          }
+        });
+      }
+      const cut = cutInLine(line.text);
+      const problem = cut !== undefined ? commentCutProblem(rr) : undefined;
+      if (problem) this.out.diagnostics.push({ ...(problem.severity === 'error' ? error : warning)(line.atCol(cut!), problem.message) });
+    }
+    return targetAt;
   }
 
   /** Last: the names `autoconfig:` generates are checked against everything written above. */

@@ -1,6 +1,7 @@
 // Typed reads from YAML nodes: every wrong shape becomes a diagnostic at the node, never a throw.
 
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseTtl } from '../dns/ttl.js';
 import { error, nearest, warning, type At, type Diagnostic } from './diagnostics.js';
 import type { Source } from './source.js';
 import type { Written } from './schema.js';
@@ -141,6 +142,20 @@ export class FieldReader {
     }
     const shown = node && !this.isMissing(node) ? this.src.written(node) : 'nothing';
     this.error(at, `must be a whole number${hint} from ${min} to ${max}, not ${shown}`);
+    return undefined;
+  }
+
+  /** A TTL or timer: whole seconds, or with units as zone files write them (`1h`, `1h30m`, `2d`). */
+  ttl(node: YNode | null, at: At, max: number): number | undefined {
+    if (isScalar(node) && typeof node.value === 'number' && Number.isInteger(node.value) && node.value >= 0 && node.value <= max) return node.value;
+    if (isScalar(node) && typeof node.value === 'string') {
+      const seconds = parseTtl(node.value, max);
+      if (typeof seconds === 'number') return seconds;
+      this.error(at, seconds.error);
+      return undefined;
+    }
+    const shown = node && !this.isMissing(node) ? this.src.written(node) : 'nothing';
+    this.error(at, `must be a TTL from 0 to ${max} seconds (or with units: 1h, 1h30m, 2d), not ${shown}`);
     return undefined;
   }
 }

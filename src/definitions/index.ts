@@ -7,3 +7,5 @@ export { collapse, formatCollapsed, formatDiagnostic, type Collapsed, type Diagn
 export type { Definition, SerialPolicy } from './schema.js';
 export { SERVICES, DEFAULT_WEIGHT, type ServiceInfo } from './services.js';
 export { Shared } from './shared.js';
+export { readZoneFile, originFromFileName, ZONE_FILE, type ReadZoneFile, type ZoneFileOptions } from './zone-file.js';
+export { importZone, verifyImport, type Imported, type ImportCheck } from './import.js';

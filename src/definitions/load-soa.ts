@@ -19,7 +19,7 @@ export function readSoa(r: FieldReader, e: Entry, mtimeMs: number, base?: SoaSpe
   const get = (k: string): Entry | undefined => fields.find((f) => f.key === k);
   const timer = (k: string, fallback: number): number => {
     const f = get(k);
-    return (f && r.integer(f.node, f.at, 0, MAX_TTL, ' of seconds')) ?? fallback;
+    return (f && r.ttl(f.node, f.at, MAX_TTL)) ?? fallback;
   };
   const serialEntry = get('serial');
   const serial = serialEntry
@@ -37,7 +37,12 @@ export function readSoa(r: FieldReader, e: Entry, mtimeMs: number, base?: SoaSpe
   };
   const contact = get('contact');
   const rname = contact ? readContact(r, contact) : base?.rname;
-  return rname ? { ...soa, rname } : soa;
+  // Optional: what a zone file imported may need to say (discodns import); a definition seldom does.
+  const primaryEntry = get('primary');
+  const primary = primaryEntry ? r.text(primaryEntry.node, primaryEntry.at, 'a host name, e.g. ns0.example.net.') : base?.primary;
+  const ttlEntry = get('ttl');
+  const ttl = ttlEntry ? r.ttl(ttlEntry.node, ttlEntry.at, MAX_TTL) : base?.ttl;
+  return { ...soa, ...(rname ? { rname } : {}), ...(primary ? { primary } : {}), ...(ttl !== undefined ? { ttl } : {}) };
 }
 
 function readSerial(r: FieldReader, f: Entry, mtimeMs: number): { serial: number; serialPolicy: SerialPolicy } {

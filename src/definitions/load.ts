@@ -6,6 +6,7 @@ import { isIP } from '../dns/ip.js';
 import { isNameError, parseName, ROOT, type Name } from '../dns/name.js';
 import { MAX_TTL } from '../dns/records.js';
 import { readAutoconfig } from './autoconfig.js';
+import { readExternal } from './external.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
 import { FieldReader, type Entry } from './fields.js';
 import { readServices } from './load-services.js';
@@ -40,10 +41,10 @@ export interface ParseOptions {
   readonly simple?: boolean;
   /** The configuration's http.host: where `autoconfig: on` points when its block names no host. */
   readonly httpHost?: string;
+  /** The configuration's `external` domains, trusted by every definition (external.ts). */
+  readonly external?: readonly string[];
   /** Finds what `extends: NAME` names (the caller reads files); without it, `extends:` is an error. */
   readonly base?: BaseResolver;
-  /** An IDN's A-label form (`xn--`), for the message that suggests it (the caller has the IDNA tables). */
-  readonly toAscii?: (name: string) => string | undefined;
 }
 
 /** What reading a definition needs beyond its YAML. */
@@ -157,10 +158,10 @@ function readDefinition(r: FieldReader, contents: unknown, ctx: ReadContext): De
   if (!entries) return undefined;
   const get = (k: string): Entry | undefined => entries.find((e) => e.key === k);
   const errorsNow = (): number => r.diagnostics.filter((d) => d.severity === 'error').length;
-  const { zones, zoneAt, listed, entryErrors } = readZones(r, get('zone'), get('zones'), at, ctx.options.toAscii);
+  const { zones, zoneAt, listed, entryErrors } = readZones(r, get('zone'), get('zones'), at);
   const base = readExtends(r, get('extends'), ctx.options.base);
   const ttlEntry = get('ttl');
-  const ttl = (ttlEntry && r.integer(ttlEntry.node, ttlEntry.at, 0, MAX_TTL, ' of seconds')) ?? base?.ttl ?? DEFAULT_TTL;
+  const ttl = (ttlEntry && r.ttl(ttlEntry.node, ttlEntry.at, MAX_TTL)) ?? base?.ttl ?? DEFAULT_TTL;
   const soaEntry = get('soa');
   const soa =
     soaEntry && !r.isMissing(soaEntry.node)
@@ -186,6 +187,7 @@ function readDefinition(r: FieldReader, contents: unknown, ctx: ReadContext): De
     aliases: section(r, get('aliases'), (e) => readAliases(r, e)),
     records: section(r, get('records'), (e) => readRecords(r, e)),
     ...(autoconfig ? { autoconfig } : {}),
+    ...(get('external') || !base?.external ? external(r, get('external'), ctx.options.external) : { external: base.external }),
   };
   const def = base ? extend(base, own, { mx: get('mx') !== undefined }) : own;
   // An entry of a zones: list with an error leaves that zone out, not the whole list.
@@ -212,6 +214,12 @@ function readExtends(r: FieldReader, e: Entry | undefined, resolve: BaseResolver
     return undefined;
   }
   return found.definition;
+}
+
+/** `external:` with the configuration's list, as a key of the definition only when there is one. */
+function external(r: FieldReader, e: Entry | undefined, global: readonly string[] | undefined): { external?: readonly Name[] } {
+  const list = readExternal(r, e, global);
+  return list.length ? { external: list } : {};
 }
 
 /**
@@ -245,7 +253,7 @@ interface ReadZones {
   entryErrors: number;
 }
 
-function readZones(r: FieldReader, zone: Entry | undefined, zonesEntry: Entry | undefined, at: At, toAscii: ParseOptions['toAscii']): ReadZones {
+function readZones(r: FieldReader, zone: Entry | undefined, zonesEntry: Entry | undefined, at: At): ReadZones {
   if (zone && zonesEntry) {
     r.error(zonesEntry.keyAt, "write either 'zone:' or 'zones:', not both");
     return { zones: [], zoneAt: [], listed: false, entryErrors: 0 };
@@ -274,7 +282,7 @@ function readZones(r: FieldReader, zone: Entry | undefined, zonesEntry: Entry | 
     const parsed = parseName(written.text); // no origin: a zone name is always absolute
     const problem = hostNameProblem(written.text, 'zone');
     if (problem) {
-      entryError(written.at, idnHint(written.text, toAscii) ?? problem);
+      entryError(written.at, problem);
     } else if (isNameError(parsed)) {
       entryError(written.at, parsed.error);
     } else if (parsed.key === ROOT.key) {
@@ -288,14 +296,6 @@ function readZones(r: FieldReader, zone: Entry | undefined, zonesEntry: Entry | 
     }
   }
   return { zones, zoneAt, listed: zonesEntry !== undefined, entryErrors };
-}
-
-/** For a name with letters outside ASCII: its xn-- form, which is what is served (RFC 5891). */
-function idnHint(text: string, toAscii: ParseOptions['toAscii']): string | undefined {
-  if (!/[^\x20-\x7e]/.test(text)) return undefined;
-  const ascii = toAscii?.(text.endsWith('.') ? text.slice(0, -1) : text);
-  if (!ascii || /[^\x20-\x7e]/.test(ascii)) return `'${text}' is an internationalized name: write it in its xn-- form (e.g. from idn2 '${text}')`;
-  return `'${text}' is an internationalized name: write it in its xn-- form, ${ascii}`;
 }
 
 function readNameservers(r: FieldReader, e: Entry | undefined, at: At): Written[] {

@@ -3,7 +3,7 @@
 // to the zone; '@' is the apex.
 
 import { isIP } from '../dns/ip.js';
-import { isAtOrBelow, isNameError, nameToText, parseName, type Name, type NameError } from '../dns/name.js';
+import { idnToAscii, isAtOrBelow, isNameError, nameToText, parseName, type Name, type NameError } from '../dns/name.js';
 import type { NameResolver } from '../dns/presentation.js';
 
 function endsWithDot(text: string): boolean {
@@ -49,9 +49,14 @@ export function hostNameProblem(text: string, role: NameRole): string | undefine
     if (role === 'target') return `'${text}' is an address; a target is a host name: list the address under hosts: and use that name here`;
     return `'${text}' is an address, not a ${role === 'zone' ? 'domain' : 'host'} name`;
   }
-  if (/[^\x20-\x7e]/.test(text)) return `'${text}' has a character outside ASCII: write IDNs in their xn-- form`;
-  // Owners may be wildcards here only so that expand.ts can say they are not supported.
+  // An IDN is written as people read it and served as its A-labels (RFC 5891).
+  const ascii = /[^\x00-\x7f]/.test(text) ? idnToAscii(text) : text;
+  if (typeof ascii !== 'string') return ascii.error;
+  // An owner may be a wildcard: '*' as its first label only (RFC 4592).
   const allowed = role === 'owner' ? /^(\*\.)?[A-Za-z0-9_.-]+\.?$|^\*$/ : /^[A-Za-z0-9_.-]+\.?$/;
-  if (!allowed.test(text)) return `'${text}' is not a host name: use letters, digits, '-', '_' and '.'`;
+  if (!allowed.test(ascii)) {
+    const star = role === 'owner' && ascii.includes('*') ? " ('*' only as the whole first label, as in '*.dev': RFC 4592)" : '';
+    return `'${text}' is not a host name: use letters, digits, '-', '_' and '.'${star}`;
+  }
   return undefined;
 }

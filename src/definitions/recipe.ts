@@ -10,7 +10,6 @@
 import { isAtOrBelow, isNameError, joinName, parseName, wireText, type Name, type NameError } from '../dns/name.js';
 import { addsTargetAddresses, rdataNames, rdataTarget, rdataWithNames } from '../dns/rdata/index.js';
 import type { RData, ResourceRecord } from '../dns/records.js';
-import { RRType } from '../dns/types.js';
 import { buildShapedZone, buildZone, DeferredZone, zoneShape, type Zone, type ZoneShape } from '../dns/zone.js';
 import type { At } from './diagnostics.js';
 import type { Sourced } from './expand.js';
@@ -183,8 +182,11 @@ function rdataRecipe(rd: RData, ref: (n: Name) => Ref): RecordRecipe['rdata'] {
 
 /** Whether zone `origin` of the definition reads every name as the recipe's zone does. */
 export function fits(t: ZoneRecipe, origin: Name): boolean {
-  return origin.key.length <= t.room && !t.exceptional.has(origin.key);
+  // A zone named _tcp.… writes its services one label shorter (expand.ts): a copy of another zone would not.
+  return origin.key.length <= t.room && !t.exceptional.has(origin.key) && isTcpZone(origin) === isTcpZone(t.checked.origin);
 }
+
+const isTcpZone = (n: Name): boolean => n.key.startsWith('\x04_tcp');
 
 /** Zone `origin`'s records from the recipe: in the recipe's order, each made anew. */
 export function instantiate(t: ZoneRecipe, origin: Name): ResourceRecord[] {
@@ -257,22 +259,29 @@ function rdataOf(r: RecordRecipe, name: NameOf): RData {
   return typeof r.rdata === 'function' ? r.rdata(name) : r.rdata;
 }
 
+/** The recipe's own zone as checks see it: made once per recipe, shared by its copies' views. */
+const recipeViews = new WeakMap<ZoneRecipe, CheckedView>();
+
 /** The ZoneView of an instance: its names are the recipe's with the origin swapped. */
 export class CopyView implements ZoneView {
-  private readonly base: Checked;
+  private readonly base: CheckedView;
+  private readonly baseOrigin: Name;
 
   constructor(readonly origin: Name, recipe: ZoneRecipe) {
-    this.base = recipe.checked;
+    let base = recipeViews.get(recipe);
+    if (!base) recipeViews.set(recipe, (base = new CheckedView(recipe.checked)));
+    this.base = base;
+    this.baseOrigin = recipe.checked.origin;
   }
 
   /** The recipe's key for a key at or below this zone's origin. */
   private there(key: string): string {
-    return key.slice(0, key.length - this.origin.key.length) + this.base.origin.key;
+    return key.slice(0, key.length - this.origin.key.length) + this.baseOrigin.key;
   }
 
   /** A recipe name in this zone. */
   private moved(n: Name): Name {
-    const from = this.base.origin;
+    const from = this.baseOrigin;
     if (!isAtOrBelow(n, from)) return n;
     const size = n.key.length - from.key.length;
     if (size === 0) return this.origin;
@@ -282,20 +291,23 @@ export class CopyView implements ZoneView {
   }
 
   has(key: string): boolean {
-    return this.base.index.has(this.there(key));
+    return this.base.has(this.there(key));
   }
 
   hasAddress(key: string): boolean {
-    const types = this.base.index.get(this.there(key))?.types;
-    return types !== undefined && (types.has(RRType.A) || types.has(RRType.AAAA));
+    return this.base.hasAddress(this.there(key));
   }
 
   declared(key: string): boolean {
-    return this.base.declared.has(this.there(key));
+    return this.base.declared(this.there(key));
   }
 
   alias(key: string): { readonly target: Name; readonly at: At } | undefined {
-    const cname = this.base.index.get(this.there(key))?.types.get(RRType.CNAME)?.[0];
-    return cname?.rr.rdata.kind === 'CNAME' ? { target: this.moved(cname.rr.rdata.target), at: cname.at } : undefined;
+    const alias = this.base.alias(this.there(key));
+    return alias && { target: this.moved(alias.target), at: alias.at };
+  }
+
+  delegated(key: string): boolean {
+    return this.base.delegated(this.there(key));
   }
 }

@@ -7,8 +7,8 @@ import type { AutoconfigSpec } from './autoconfig.js';
 import type { At } from './diagnostics.js';
 import type { ServiceInfo } from './services.js';
 
-export const TOP_KEYS = ['zone', 'zones', 'extends', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig'] as const;
-export const SOA_KEYS = ['contact', 'serial', 'refresh', 'retry', 'expire', 'negative-ttl'] as const;
+export const TOP_KEYS = ['zone', 'zones', 'extends', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig', 'external'] as const;
+export const SOA_KEYS = ['contact', 'serial', 'refresh', 'retry', 'expire', 'negative-ttl', 'primary', 'ttl'] as const;
 export const MX_KEYS = ['host', 'preference'] as const;
 export const TARGET_KEYS = ['host', 'port', 'priority', 'weight', 'path'] as const;
 
@@ -69,6 +69,8 @@ export interface RecordLine {
   readonly at: At;
   /** Where column `col` (0-based, in `text`) of the line is in the file. */
   readonly atCol: (col: number) => At;
+  /** Where its target name is, when known apart from `atCol` (a zone file's record). */
+  readonly targetAt?: At;
 }
 
 /**
@@ -91,6 +93,10 @@ export interface SoaSpec {
   readonly retry: number;
   readonly expire: number;
   readonly negativeTtl: number;
+  /** MNAME from `primary:` (a hidden primary, say); undefined for the first nameserver. */
+  readonly primary?: Written;
+  /** The SOA record's own TTL from `ttl:`; undefined for the definition's ttl. */
+  readonly ttl?: number;
 }
 
 export interface Definition {
@@ -118,4 +124,8 @@ export interface Definition {
   readonly records: readonly RecordLine[];
   /** `autoconfig:`, when on: the HTTP documents and the names that lead to them (autoconfig.ts). */
   readonly autoconfig?: AutoconfigSpec;
+  /** Domains trusted outside the zones served here (`external:` and the configuration's list). */
+  readonly external?: readonly Name[];
+  /** Read from an RFC 1035 zone file (zone-file.ts), not from YAML. */
+  readonly zoneFile?: boolean;
 }

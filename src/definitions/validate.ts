@@ -1,11 +1,12 @@
 // Checks within one zone's records: aliases (RFC 1034 §3.6.2), duplicate records, one TTL per
 // RRset (RFC 2181 §5.2). Returns the records as they will be served.
 
-import { nameToText, type Name } from '../dns/name.js';
+import { isAtOrBelow, nameToText, type Name } from '../dns/name.js';
 import { formatRdata, rdataKey } from '../dns/rdata/index.js';
 import { RRType, typeToText } from '../dns/types.js';
 import { error, warning, where, type Diagnostic } from './diagnostics.js';
 import type { Expanded, Sourced } from './expand.js';
+import { lintMail } from './mail-lint.js';
 
 /** A zone's names: owner key → its name and records by type, in the order they were written. */
 export type ZoneIndex = Map<string, { readonly name: Name; readonly types: Map<number, Sourced[]> }>;
@@ -22,6 +23,8 @@ export function checkZone(x: Expanded): Checked {
   const index = indexOf(served);
   const ttls = oneTtlPerSet(index, diagnostics);
   checkAliases(x.origin, index, diagnostics);
+  checkCuts(x.origin, index, diagnostics);
+  lintMail(x.origin, index, diagnostics);
   return {
     ...x,
     served: served.map((s) => {
@@ -105,6 +108,41 @@ function checkAliases(origin: Name, index: ZoneIndex, diagnostics: Diagnostic[])
         error(
           head.at,
           `${shown} is an alias and also has ${types} data (${where(other.at, head.at)}): an alias has no other data (RFC 1034 §3.6.2); remove one of them`,
+        ),
+      );
+    }
+  }
+}
+
+/**
+ * Zone cuts (NS below the apex, RFC 1034 §4.2.1): DS only at a cut (RFC 4035 §2.4), and data at
+ * or below a cut is not authoritative here, so it is not served (occluded) unless it is glue,
+ * the address of one of the cut's nameservers.
+ */
+function checkCuts(origin: Name, index: ZoneIndex, diagnostics: Diagnostic[]): void {
+  const cuts = [...index.values()].filter((n) => n.name.key !== origin.key && n.types.has(RRType.NS));
+  for (const node of index.values()) {
+    const ds = node.types.get(RRType.DS)?.[0];
+    if (ds && (!node.types.has(RRType.NS) || node.name.key === origin.key)) {
+      const fix = node.name.key === origin.key ? "the zone's own DS goes in the parent zone, at the registrar" : `add the NS records of the delegation of ${nameToText(node.name)}, or remove it`;
+      diagnostics.push(error(ds.at, `DS records sit at a delegation, beside its NS records (RFC 4035 §2.4): ${fix}`));
+    }
+  }
+  if (cuts.length === 0) return;
+  for (const node of index.values()) {
+    // The cut above the name if there is one (a lower cut's own NS are occluded too), or its own.
+    const cut = cuts.find((c) => c !== node && isAtOrBelow(node.name, c.name)) ?? (cuts.includes(node) ? node : undefined);
+    if (!cut) continue;
+    const glue = (cut.types.get(RRType.NS) ?? []).some((s) => s.rr.rdata.kind === 'NS' && s.rr.rdata.target.key === node.name.key);
+    for (const [type, set] of node.types) {
+      if (node === cut && (type === RRType.NS || type === RRType.DS)) continue;
+      if (glue && (type === RRType.A || type === RRType.AAAA)) continue;
+      const head = set[0]!;
+      const where0 = where(cut.types.get(RRType.NS)![0]!.at, head.at);
+      diagnostics.push(
+        warning(
+          head.at,
+          `${nameToText(node.name)} ${typeToText(type)} is not served: ${node === cut ? 'it is at' : 'it is below'} the delegation of ${nameToText(cut.name)} (${where0}), whose data the child zone serves (RFC 1034 §4.2.1); move it there, or remove it`,
         ),
       );
     }

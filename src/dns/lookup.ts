@@ -3,11 +3,12 @@
 // returns (wire/compile.ts maps the kind to an rcode). Lookups never throw.
 
 import { findZone, type Catalog } from './catalog.js';
-import type { Name } from './name.js';
+import { nameFromKey, type Name } from './name.js';
 import { addsTargetAddresses, rdataTarget } from './rdata/index.js';
 import type { RRset } from './records.js';
+import { sortedIndexOf } from './sorted.js';
 import { RRType } from './types.js';
-import type { Zone } from './zone.js';
+import type { Zone, ZoneNode } from './zone.js';
 
 export type LookupResult =
   /** No zone served here encloses the name: REFUSED, never recursion. */
@@ -17,7 +18,13 @@ export type LookupResult =
   /** The name exists without that type (or a CNAME chain ends at such a name): SOA in authority. */
   | { readonly kind: 'nodata'; readonly zone: Zone; readonly answer: readonly RRset[]; readonly authority: RRset }
   /** The name does not exist (or a CNAME chain ends at one: RFC 6604 keeps the chain). */
-  | { readonly kind: 'nxdomain'; readonly zone: Zone; readonly answer: readonly RRset[]; readonly authority: RRset };
+  | { readonly kind: 'nxdomain'; readonly zone: Zone; readonly answer: readonly RRset[]; readonly authority: RRset }
+  /**
+   * The name is at or below a zone cut (RFC 1034 §4.3.2 step 3b): not authoritative here. The
+   * cut's NS set goes in authority and the addresses of its targets at or below the cut (glue)
+   * in additional, without AA; `answer` holds the CNAMEs that led there, if any.
+   */
+  | { readonly kind: 'referral'; readonly zone: Zone; readonly answer: readonly RRset[]; readonly ns: RRset; readonly additional: readonly RRset[] };
 
 export type LookupKind = LookupResult['kind'];
 
@@ -27,6 +34,15 @@ export type LookupKind = LookupResult['kind'];
  */
 export function isZoneNegative(r: LookupResult): r is Extract<LookupResult, { kind: 'nodata' | 'nxdomain' }> {
   return (r.kind === 'nxdomain' || r.kind === 'nodata') && r.answer.length === 0;
+}
+
+/**
+ * A referral with no CNAME before it: the same for every name at or below its cut, so the
+ * served path keeps one per cut, never one per name asked (a flood of names under a
+ * delegation costs no memory per name).
+ */
+export function isCutReferral(r: LookupResult): r is Extract<LookupResult, { kind: 'referral' }> {
+  return r.kind === 'referral' && r.answer.length === 0;
 }
 
 /** Chains longer than this are cut: a loop, or a configuration no resolver would follow. */
@@ -46,11 +62,29 @@ export function lookup(catalog: Catalog, nameKey: string, qtype: number): Lookup
   let seen: Set<string> | undefined;
   let currentZone = zone;
   let currentKey = nameKey;
+  /** The name being looked at, when known as written (a CNAME's target); else made from the key. */
+  let currentName: Name | undefined;
   for (;;) {
-    const node = currentZone.nodes.get(currentKey);
-    if (!node) return { kind: 'nxdomain', zone, answer: answer ?? NOTHING, authority: currentZone.negativeSoa };
-    const cname = qtype === RRType.CNAME ? undefined : node.rrsets.get(RRType.CNAME);
+    // Zone cuts first: below one, nothing here is authoritative, not even a name that exists.
+    // DS at the cut itself is the parent's data (RFC 4035 §2.4), answered here.
+    if (currentZone.cuts.length > 0) {
+      const cut = cutAbove(currentZone, currentKey);
+      if (cut && !(qtype === RRType.DS && cut.name.key === currentKey)) {
+        const ns = cut.rrsets.get(RRType.NS)!;
+        return { kind: 'referral', zone, answer: answer ?? NOTHING, ns, additional: glueFor(currentZone, ns) };
+      }
+    }
+    let node = currentZone.nodes.get(currentKey);
+    /** Set when the data comes from a wildcard (RFC 4592): its records take the name asked. */
+    let synthesizedOwner: Name | undefined;
+    if (!node) {
+      node = currentZone.wildcards ? wildcardSource(currentZone, currentKey) : undefined;
+      if (!node) return { kind: 'nxdomain', zone, answer: answer ?? NOTHING, authority: currentZone.negativeSoa };
+      synthesizedOwner = currentName ?? nameFromKey(currentKey);
+    }
+    let cname = qtype === RRType.CNAME ? undefined : node.rrsets.get(RRType.CNAME);
     if (cname) {
+      if (synthesizedOwner) cname = withOwner(cname, synthesizedOwner);
       (answer ??= []).push(cname);
       (seen ??= new Set()).add(currentKey);
       const target = rdataTarget(cname.rdatas[0]!)!;
@@ -59,10 +93,12 @@ export function lookup(catalog: Catalog, nameKey: string, qtype: number): Lookup
       if (!nextZone || seen.has(target.key) || answer.length >= MAX_CNAME_CHAIN) return { kind: 'answer', zone, answer, additional: NOTHING };
       currentZone = nextZone;
       currentKey = target.key;
+      currentName = target;
       continue;
     }
-    const rrset = qtype === RRType.ANY ? firstRRset(node.rrsets) : node.rrsets.get(qtype);
+    let rrset = qtype === RRType.ANY ? firstRRset(node.rrsets) : node.rrsets.get(qtype);
     if (!rrset) return { kind: 'nodata', zone, answer: answer ?? NOTHING, authority: currentZone.negativeSoa };
+    if (synthesizedOwner) rrset = withOwner(rrset, synthesizedOwner);
     (answer ??= []).push(rrset);
     return { kind: 'answer', zone, answer, additional: additionalFor(catalog, rrset) };
   }
@@ -74,9 +110,63 @@ function firstRRset(rrsets: ReadonlyMap<number, RRset>): RRset | undefined {
   return undefined;
 }
 
+/** The RRset as synthesized from a wildcard: the same data, owned by the name asked. */
+function withOwner(rrset: RRset, owner: Name): RRset {
+  return { owner, type: rrset.type, ttl: rrset.ttl, rdatas: rrset.rdatas };
+}
+
 /**
- * A and AAAA of the targets of an SRV, MX or NS set, from zones served here only: anything
- * else would not be authoritative data.
+ * The highest zone cut of `zone` at or above the name with key `key` (below the apex), if any:
+ * RFC 1034 §4.3.2 step 3b stops at the first NS set met on the way down from the apex.
+ */
+function cutAbove(zone: Zone, key: string): ZoneNode | undefined {
+  const cuts = zone.cuts;
+  const apexLength = zone.origin.key.length;
+  let found: string | undefined;
+  for (let at = 0; key.length - at > apexLength; at += key.charCodeAt(at) + 1) {
+    const suffix = at === 0 ? key : key.slice(at);
+    if (sortedIndexOf(cuts, suffix) >= 0) found = suffix;
+  }
+  return found === undefined ? undefined : zone.nodes.get(found);
+}
+
+/**
+ * RFC 4592 §3.3.1: the wildcard that answers for a name that does not exist: `*.` and its
+ * closest encloser (the nearest ancestor that exists, empty non-terminals included). None when
+ * the closest encloser has no wildcard child: an existing name, empty or not, blocks synthesis
+ * from wildcards above it.
+ */
+function wildcardSource(zone: Zone, key: string): ZoneNode | undefined {
+  const nodes = zone.nodes;
+  const apexLength = zone.origin.key.length;
+  for (let at = key.charCodeAt(0) + 1; key.length - at >= apexLength; at += key.charCodeAt(at) + 1) {
+    const encloser = key.slice(at);
+    if (encloser.length === apexLength || nodes.has(encloser)) return nodes.get('\x01*' + encloser);
+  }
+  return undefined;
+}
+
+/**
+ * The A and AAAA that the zone holds for the cut's NS targets: glue at or below the cut, and
+ * the zone's own data for targets elsewhere in it (as Knot adds them).
+ */
+function glueFor(zone: Zone, ns: RRset): readonly RRset[] {
+  const out: RRset[] = [];
+  for (const rdata of ns.rdatas) {
+    const target = rdataTarget(rdata);
+    const node = target && zone.nodes.get(target.key);
+    if (!node) continue;
+    const a = node.rrsets.get(RRType.A);
+    const aaaa = node.rrsets.get(RRType.AAAA);
+    if (a) out.push(a);
+    if (aaaa) out.push(aaaa);
+  }
+  return out.length ? out : NOTHING;
+}
+
+/**
+ * A and AAAA of the targets of an SRV, MX or NS set, from zones served here only: anything else
+ * would not be data of ours. Glue below a zone cut counts, as Knot counts it.
  */
 export function additionalFor(catalog: Catalog, rrset: RRset): readonly RRset[] {
   if (!addsTargetAddresses(rrset.type)) return NOTHING;

@@ -6,6 +6,7 @@
 // Map lookup finds a name without ever turning it into text (RFC 4343: compare ASCII case-blind).
 
 import { Buffer } from 'node:buffer';
+import { LABEL_DOTS, labelToAscii, textToUnicode } from './idna.js';
 
 export interface Name {
   /** Uncompressed wire form, ending in the root label's zero byte. */
@@ -85,6 +86,13 @@ export function nameFromWire(wire: Buffer): Name {
 
 export const ROOT: Name = nameFromWire(Buffer.from([0]));
 
+/** The name of a key (lowercased wire text): the qname of a query, in lower case. */
+export function nameFromKey(key: string): Name {
+  let labelCount = 0;
+  for (let i = 0; key.charCodeAt(i) !== 0; i += key.charCodeAt(i) + 1) labelCount++;
+  return new TextName(key, key, labelCount);
+}
+
 /**
  * Parses presentation text (RFC 1035 §5.1: `\.` and `\DDD` escapes) into a Name.
  * `@` is the origin; text without a final dot is relative to the origin; with no origin it is
@@ -96,6 +104,11 @@ export function parseName(text: string, origin?: Name): Name | NameError {
   }
   if (text === '.') return ROOT;
   if (text.length === 0) return { error: 'empty name' };
+  if (/[^\x00-\x7f]/.test(text)) {
+    const ascii = idnToAscii(text);
+    if (typeof ascii !== 'string') return ascii;
+    text = ascii;
+  }
   const simple = parseSimple(text, origin);
   if (simple !== undefined) return simple;
   const labels: number[][] = [];
@@ -125,7 +138,6 @@ export function parseName(text: string, origin?: Name): Name | NameError {
       if (i === text.length - 1) absolute = true;
       continue;
     }
-    if (ch > 0xff) return { error: `'${text}' has a character outside ASCII; write IDNs in their xn-- form` };
     label.push(ch);
   }
   if (!absolute) {
@@ -163,7 +175,7 @@ function parseSimple(text: string, origin: Name | undefined): Name | undefined {
     if (end < 0) end = text.length;
     const len = end - start;
     if (len === 0 || len > MAX_LABEL) return undefined;
-    for (let i = start; i < end; i++) if (text.charCodeAt(i) > 0xff) return undefined;
+    for (let i = start; i < end; i++) if (text.charCodeAt(i) > 0x7f) return undefined;
     wire += String.fromCharCode(len) + text.slice(start, end);
     labels++;
     start = end + 1;
@@ -172,6 +184,48 @@ function parseSimple(text: string, origin: Name | undefined): Name | undefined {
   const tail = relative ? TextName.textOf(origin) : '\0';
   if (wire.length + tail.length > MAX_NAME_WIRE) return undefined;
   return joined(wire, keyOfText(wire), tail, relative ? origin.key : tail, relative ? labels + origin.labelCount : labels);
+}
+
+/**
+ * `text` with each label written in characters beyond ASCII replaced by its A-label (RFC 5891,
+ * UTS 46), so that no such character reaches the wire as a byte by accident; escapes (`\DDD`)
+ * are the way to write other bytes, and they do not mix with an IDN in one label.
+ */
+export function idnToAscii(text: string): string | NameError {
+  const labels: string[] = [];
+  let label = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\\') {
+      const next = text.codePointAt(i + 1);
+      if (next !== undefined && next > 0x7f) {
+        return { error: `'${text}' escapes '${String.fromCodePoint(next)}', which is not one byte: write the bytes as \\DDD, or the IDN without the backslash` };
+      }
+      label += text.slice(i, i + 2);
+      i++;
+    } else if (LABEL_DOTS.test(ch)) {
+      labels.push(label);
+      label = '';
+    } else {
+      label += ch;
+    }
+  }
+  labels.push(label);
+  const out: string[] = [];
+  for (const l of labels) {
+    if (/[^\x00-\x7f]/.test(l) && l.includes('\\')) {
+      return { error: `label '${l}' of '${text}' mixes characters beyond ASCII with escapes: write it as an IDN, or all of its bytes as \\DDD` };
+    }
+    const ascii = labelToAscii(l);
+    if (typeof ascii !== 'string') return { error: `'${text}' is not a valid internationalized name: ${ascii.error}; write it in its xn-- form, or its bytes as \\DDD` };
+    out.push(ascii);
+  }
+  return out.join('.');
+}
+
+/** Presentation form with each A-label shown as its U-label (`bücher.example.`): for people only. */
+export function nameToUnicode(n: Name): string {
+  return textToUnicode(nameToText(n));
 }
 
 /**

@@ -4,13 +4,18 @@
 import { Buffer } from 'node:buffer';
 import { isNameError, nameToText, parseName, type Name } from './name.js';
 import { formatRdata, isParseError, parseRdata, type NameResolver, type RecordParseError, type Token } from './rdata/index.js';
-import { MAX_TTL, type ResourceRecord } from './records.js';
+import type { ResourceRecord } from './records.js';
+import { looksLikeTtl, parseTtl } from './ttl.js';
 import { typeFromText, typeToText } from './types.js';
 
 export type { NameResolver, RecordParseError } from './rdata/index.js';
 export { formatRdata } from './rdata/index.js';
 
-function tokenize(line: string): Token[] | RecordParseError {
+/**
+ * The fields of one line of zone-file text (RFC 1035 §5.1): quoted strings and bare words with
+ * their escapes read, parentheses taken as spaces, a ';' ending the line.
+ */
+export function tokenize(line: string): Token[] | RecordParseError {
   const tokens: Token[] = [];
   let i = 0;
   while (i < line.length) {
@@ -66,8 +71,6 @@ function tokenize(line: string): Token[] | RecordParseError {
   return tokens;
 }
 
-const TTL_RE = /^[0-9]+$/;
-
 /**
  * Parses `owner [ttl] [class] type rdata…` relative to `origin`, with `defaultTtl` when the line
  * gives none. The owner is required (no blank-owner continuation: one line, one record).
@@ -85,18 +88,32 @@ export function parseRecordLine(
   const ownerTok = toks[0]!;
   const owner = resolve(ownerTok.text, origin);
   if (isNameError(owner)) return { error: `owner: ${owner.error}`, col: ownerTok.col };
-  let at = 1;
-  let ttl = defaultTtl;
+  const parsed = parseRecordFields(toks.slice(1), owner, origin, resolve, line.length);
+  if (isParseError(parsed)) return parsed;
+  return { ...parsed.rr, ttl: parsed.ttl ?? defaultTtl };
+}
+
+/** A record without its TTL when the text gives none (the caller knows the default). */
+export interface ParsedFields {
+  readonly rr: Omit<ResourceRecord, 'ttl'>;
+  readonly ttl: number | undefined;
+}
+
+/**
+ * The fields after the owner: `[ttl] [class] type rdata…`, TTL and class in either order
+ * (RFC 1035 §5.1). A field starting with a digit where the TTL may be is read as a TTL (with
+ * units: `1h30m`), and reported as one when it is not valid. `endCol` is the line's length.
+ */
+export function parseRecordFields(toks: readonly Token[], owner: Name, origin: Name, resolve: NameResolver, endCol: number): ParsedFields | RecordParseError {
+  let at = 0;
+  let ttl: number | undefined;
   let sawClass = false;
-  let sawTtl = false;
-  // TTL and class may come in either order (RFC 1035 §5.1).
   for (let k = 0; k < 2 && at < toks.length; k++) {
     const t = toks[at]!;
-    if (!sawTtl && TTL_RE.test(t.text)) {
-      const v = Number(t.text);
-      if (v > MAX_TTL) return { error: `TTL ${t.text} is above ${MAX_TTL} (RFC 2181 §8)`, col: t.col };
+    if (ttl === undefined && looksLikeTtl(t.text)) {
+      const v = parseTtl(t.text);
+      if (typeof v !== 'number') return { error: v.error, col: t.col };
       ttl = v;
-      sawTtl = true;
       at++;
     } else if (!sawClass && t.text.toUpperCase() === 'IN') {
       sawClass = true;
@@ -106,14 +123,14 @@ export function parseRecordLine(
     }
   }
   const typeTok = toks[at];
-  if (!typeTok) return { error: 'missing record type after the owner (e.g. TXT, CAA, SRV)', col: line.length };
+  if (!typeTok) return { error: 'missing record type after the owner (e.g. TXT, CAA, SRV)', col: endCol };
   const type = typeFromText(typeTok.text);
   if (type === undefined) {
     return { error: `unknown record type '${typeTok.text}': use a mnemonic such as TXT or CAA, or TYPEnnn with \\# data (RFC 3597)`, col: typeTok.col };
   }
   const rdata = parseRdata(type, toks.slice(at + 1), { origin, resolve, endCol: typeTok.col + typeTok.text.length });
   if (isParseError(rdata)) return rdata;
-  return { owner, type, ttl, rdata };
+  return { rr: { owner, type, rdata }, ttl };
 }
 
 /** One zone-file line: absolute owner, TTL, class, type, data. */

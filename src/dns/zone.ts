@@ -22,6 +22,10 @@ export interface Zone {
   readonly nodes: ReadonlyMap<string, ZoneNode>;
   readonly serial: number;
   readonly recordCount: number;
+  /** Whether some name's first label is '*' (RFC 4592): only then is synthesis looked for. */
+  readonly wildcards: boolean;
+  /** Keys of the names below the apex that own NS records: zone cuts (RFC 1034 §4.2.1), sorted. */
+  readonly cuts: readonly string[];
 }
 
 /**
@@ -193,6 +197,21 @@ export class DeferredZone implements Zone {
   get nodes(): ReadonlyMap<string, ZoneNode> {
     return this.#built().nodes;
   }
+
+  get wildcards(): boolean {
+    return this.#built().wildcards;
+  }
+
+  get cuts(): readonly string[] {
+    return this.#built().cuts;
+  }
+}
+
+const NO_CUTS: readonly string[] = Object.freeze([]);
+
+/** Whether the key's first label is '*' (the key of `*.example.` starts 0x01 '*'). */
+export function isWildcardKey(key: string): boolean {
+  return key.charCodeAt(0) === 1 && key.charCodeAt(1) === 0x2a;
 }
 
 /** The RRsets of every empty non-terminal. */
@@ -312,6 +331,12 @@ export function buildShapedZone(origin: Name, shape: ZoneShape, ownerOf: (record
     nodes[shape.owners.length + i] = new Node(n, NO_RRSETS);
   });
   const apex = nodes[shape.apex]!;
+  let wildcards = false;
+  let cuts: string[] | undefined;
+  for (const n of nodes) {
+    if (isWildcardKey(n.name.key)) wildcards = true;
+    if (n !== apex && n.rrsets.has(RRType.NS)) (cuts ??= []).push(n.name.key);
+  }
   const soa = apex.rrsets.get(RRType.SOA)!;
   const soaData = soa.rdatas[0]!;
   if (soaData.kind !== 'SOA') throw new ZoneBuildError('SOA rdata of the wrong kind');
@@ -323,5 +348,7 @@ export function buildShapedZone(origin: Name, shape: ZoneShape, ownerOf: (record
     nodes: NodeIndex.fromNodes(nodes),
     serial: soaData.serial,
     recordCount: shape.recordCount,
+    wildcards,
+    cuts: cuts ? Object.freeze(cuts.sort()) : NO_CUTS,
   });
 }

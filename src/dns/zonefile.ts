@@ -1,8 +1,9 @@
 // A whole zone as RFC 1035 master-file text, as `discodns export` prints it: loadable unchanged
 // by Knot (kzonecheck), BIND (named-checkzone) and ldns. SOA first, then by owner and type.
 
-import { nameToText, type Name } from './name.js';
+import { nameToText, nameToUnicode, type Name } from './name.js';
 import { formatRecord } from './presentation.js';
+import { rdataNames } from './rdata/index.js';
 import type { ResourceRecord } from './records.js';
 import { RRType } from './types.js';
 
@@ -31,7 +32,14 @@ export function formatZone(origin: Name, records: readonly ResourceRecord[], hea
     .map((r, i) => ({ r, i }))
     .sort((x, y) => canonicalCompare(x.r.owner, y.r.owner) || x.r.type - y.r.type || x.i - y.i)
     .map((x) => x.r);
-  const lines = [`; zone ${nameToText(origin)}${header ? ` — ${header}` : ''}`, `$ORIGIN ${nameToText(origin)}`];
-  for (const r of [...soa, ...rest]) lines.push(formatRecord(r));
+  const idn = nameToUnicode(origin) !== nameToText(origin) ? ` (${nameToUnicode(origin)})` : '';
+  const lines = [`; zone ${nameToText(origin)}${idn}${header ? ` — ${header}` : ''}`, `$ORIGIN ${nameToText(origin)}`];
+  for (const r of [...soa, ...rest]) lines.push(formatRecord(r) + unicodeComment(r));
   return lines.join('\n') + '\n';
+}
+
+/** The names of a record that hold A-labels, as people read them: a comment after the line. */
+function unicodeComment(rr: ResourceRecord): string {
+  const shown = [rr.owner, ...rdataNames(rr.rdata)].map((n) => [nameToText(n), nameToUnicode(n)]).filter(([a, u]) => a !== u);
+  return shown.length ? `\t; ${shown.map(([, u]) => u).join(' ')}` : '';
 }

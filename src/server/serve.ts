@@ -45,7 +45,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const publisher = new AutoconfigPublisher(() => void reloader.republish());
   const reloader = new ZoneReloader(config.zones, config.cache.size, () => holderRef.holder, log, state, {
     allowEmpty: config.allowEmpty,
-    parse: config.http.host ? { httpHost: config.http.host } : {},
+    parse: { ...(config.http.host ? { httpHost: config.http.host } : {}), ...(config.external.length ? { external: config.external } : {}) },
     publish: (zones) => publisher.inputs(zones),
   });
   const { summary, snapshot } = await reloader.initial();

@@ -7,7 +7,7 @@ import { buildCatalog, type Catalog } from '../dns/catalog.js';
 import type { Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import { buildZone, type Zone } from '../dns/zone.js';
-import { isZoneNegative, lookup } from '../dns/lookup.js';
+import { isCutReferral, isZoneNegative, lookup } from '../dns/lookup.js';
 import { compileAnswer, compileNegatives, REFUSED_ANSWER, type CompiledAnswer, type ZoneNegatives } from '../wire/compile.js';
 import { nameKeyOf, queryKey, type Query } from '../wire/query.js';
 import { MessageWriter } from '../wire/writer.js';
@@ -40,6 +40,8 @@ export interface Snapshot {
    * that do not exist, spread over every zone served, stays within the configured bound too.
    */
   readonly negatives: LRUCache<string, ZoneNegatives>;
+  /** Referrals by zone cut (the NS owner's key), bounded as `negatives` is. */
+  readonly referrals: LRUCache<string, CompiledAnswer>;
   readonly zoneCount: number;
   readonly recordCount: number;
   /** The zones the HTTP autoconfig responder serves, by origin key. */
@@ -66,6 +68,8 @@ export function answerUncached(snapshot: Snapshot, msg: Buffer, query: Query): C
   // A zone's negative answers are one pair per zone; from a key's second ask they are copied
   // for it into the cache's negative lane, so a flood of names or types never turns the answers.
   if (isZoneNegative(result)) return snapshot.answers.addNegative(query.hash, negativesOf(snapshot, result.zone)[result.kind], key);
+  // Likewise a referral is one body per zone cut, whatever name below the cut was asked.
+  if (isCutReferral(result)) return snapshot.answers.addNegative(query.hash, referralOf(snapshot, result), key);
   return snapshot.answers.add(query.hash, compileAnswer(writer, result, key));
 }
 
@@ -76,6 +80,16 @@ function negativesOf(snapshot: Snapshot, zone: Zone): ZoneNegatives {
     snapshot.negatives.set(zone.origin.key, negatives);
   }
   return negatives;
+}
+
+function referralOf(snapshot: Snapshot, result: Parameters<typeof compileAnswer>[1] & { kind: 'referral' }): CompiledAnswer {
+  const cut = result.ns.owner.key;
+  let referral = snapshot.referrals.get(cut);
+  if (!referral) {
+    referral = compileAnswer(writer, result);
+    snapshot.referrals.set(cut, referral);
+  }
+  return referral;
 }
 
 export function buildSnapshot(inputs: readonly ZoneInput[], cacheSize: number): Snapshot {
@@ -127,6 +141,7 @@ function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Genera
     catalog: buildCatalog(zones),
     answers: new AnswerCache(cacheSize),
     negatives: new LRUCache<string, ZoneNegatives>({ max: Math.max(1, cacheSize) }),
+    referrals: new LRUCache<string, CompiledAnswer>({ max: Math.max(1, cacheSize) }),
     zoneCount: zones.length,
     recordCount: zones.reduce((n, z) => n + z.recordCount, 0),
     autoconfig,

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { domainToASCII } from 'node:url';
 import { buildZonesSteps, expandAhead, formatDiagnostic, parseDefinitionFile, Shared, type BaseResolver, type Definition, type Diagnostic, type ParseOptions, type ZoneContent } from '../definitions/index.js';
 import type { Name } from '../dns/name.js';
+import { includedFingerprint, readZoneFileAt, ZONE_FILE } from './zone-file-read.js';
 
 export interface LoadedZones {
   readonly zones: ZoneContent[];
@@ -38,6 +38,8 @@ interface CachedFile {
   readonly diagnostics: Diagnostic[];
   /** The files `extends:` read, with their fingerprints then: a change there is a change here. */
   readonly bases: readonly { readonly file: string; readonly fingerprint: string }[];
+  /** Files a zone file includes ($INCLUDE), whose changes change its fingerprint. */
+  readonly includes?: readonly string[];
 }
 
 /** What each file parsed to, by path: reused while the file's fingerprint stays the same. */
@@ -53,7 +55,8 @@ export interface LoadOptions {
   readonly parse?: ParseOptions;
 }
 
-const DEFINITION_FILE = /\.ya?ml$/i;
+/** Definitions (*.yaml, *.yml) and RFC 1035 zone files (*.zone, read by zone-file-read.ts). */
+const DEFINITION_FILE = /\.(ya?ml|zone)$/i;
 
 function fileProblem(file: string, message: string): Diagnostic {
   return { file, line: 1, col: 1, severity: 'error', path: '(file)', message };
@@ -78,11 +81,6 @@ export async function definitionFiles(target: string): Promise<string[] | { erro
   } catch (e) {
     return { error: `cannot list the directory: ${(e as Error).message}` };
   }
-}
-
-/** An IDN's A-label form, by node's IDNA (UTS #46) tables; undefined when it has none. */
-function toAscii(name: string): string | undefined {
-  return domainToASCII(name) || undefined;
 }
 
 /**
@@ -119,7 +117,7 @@ class Bases {
 
   /** How to parse the definitions in `file`. */
   options(file: string): ParseOptions {
-    return { ...this.parse, base: this.resolverFor(file), toAscii };
+    return { ...this.parse, base: this.resolverFor(file) };
   }
 
   /** The resolver for definitions in `file`, and the base files it used. */
@@ -181,10 +179,11 @@ type ReadResult = { readonly entry: CachedFile; readonly parsed: boolean } | { r
 function readIfChanged(file: string, cache: ParseCache, shared: Shared, bases: Bases): ReadResult {
   try {
     const info = statSync(file);
-    const current = fingerprint(info);
     const cached = cache.get(file);
+    const current = fingerprint(info) + includedFingerprint(cached?.includes);
     if (cached?.fingerprint === current && cached.bases.every((b) => fingerprintOf(b.file) === b.fingerprint)) return { entry: cached, parsed: false };
     const text = readFileSync(file, 'utf8');
+    if (ZONE_FILE.test(file)) return zoneFileEntry(file, text, fingerprint(info), cache, shared);
     const parsed = parseDefinitionFile(file, text, info.mtimeMs, bases.options(file));
     const baseFiles = new Set(parsed.definitions.flatMap((d) => d.bases));
     // Expanded now, so that only the slim definition outlives this file's turn: holding every
@@ -202,6 +201,21 @@ function readIfChanged(file: string, cache: ParseCache, shared: Shared, bases: B
   } catch (e) {
     return { error: (e as Error).message };
   }
+}
+
+/** A zone file's cache entry: its definition, expanded now as a YAML file's is. */
+function zoneFileEntry(file: string, text: string, own: string, cache: ParseCache, shared: Shared): ReadResult {
+  const read = readZoneFileAt(file, text);
+  const entry = {
+    fingerprint: own + includedFingerprint(read.includes),
+    textDigest: sha256(text),
+    definitions: read.definitions.map((d) => expandAhead(d, shared)),
+    diagnostics: read.diagnostics,
+    bases: [],
+    includes: read.includes,
+  };
+  cache.set(file, entry);
+  return { entry, parsed: true };
 }
 
 /** Longest stretch of loading work before queued queries get their turn. */

@@ -48,6 +48,7 @@ export function rcodeOf(kind: LookupKind): number {
       return Rcode.NXDOMAIN;
     case 'answer':
     case 'nodata':
+    case 'referral':
       return Rcode.NOERROR;
   }
 }
@@ -120,8 +121,9 @@ const HEADER = 12;
 export function compileAnswer(w: MessageWriter, result: LookupResult, key = ''): CompiledAnswer {
   if (result.kind === 'refused') return REFUSED_ANSWER;
   const rcode = rcodeOf(result.kind);
+  if (result.kind === 'referral' && result.answer.length === 0) return compileCutReferral(w, result, rcode);
   // Not isZoneNegative: a type guard would narrow away the negatives with a chain below.
-  if (result.kind !== 'answer' && result.answer.length === 0) {
+  if (result.kind !== 'answer' && result.kind !== 'referral' && result.answer.length === 0) {
     w.reset(false);
     const nscount = w.rrset(result.authority);
     const body = w.buf.subarray(0, w.pos);
@@ -139,10 +141,29 @@ export function compileAnswer(w: MessageWriter, result: LookupResult, key = ''):
   let nscount = 0;
   let arcount = 0;
   for (const rrset of result.answer) ancount += w.rrset(rrset);
-  if (result.kind !== 'answer') nscount += w.rrset(result.authority);
+  if (result.kind === 'nodata' || result.kind === 'nxdomain') nscount += w.rrset(result.authority);
+  if (result.kind === 'referral') nscount += w.rrset(result.ns);
   const withoutAdditional = w.pos - start;
-  if (result.kind === 'answer') for (const rrset of result.additional) arcount += w.rrset(rrset);
+  if (result.kind === 'answer' || result.kind === 'referral') for (const rrset of result.additional) arcount += w.rrset(rrset);
+  // A CNAME chain that ends in a referral: its first part is authoritative data (RFC 1034 §4.3.2).
   return compiledAnswer(rcode, true, ancount, nscount, arcount, withoutAdditional, key, w.buf.subarray(start, w.pos));
+}
+
+/**
+ * A referral from a zone cut (RFC 1034 §4.3.2 step 3b): no AA, the cut's NS set in authority,
+ * glue in additional. Written without compression against the question, as the negative
+ * answers are, so one body serves every name at or below the cut.
+ */
+function compileCutReferral(w: MessageWriter, result: Extract<LookupResult, { kind: 'referral' }>, rcode: number): CompiledAnswer {
+  w.reset(false);
+  const nscount = w.rrset(result.ns);
+  const withoutAdditional = w.pos;
+  let arcount = 0;
+  for (const rrset of result.additional) arcount += w.rrset(rrset);
+  const body = w.buf.subarray(0, w.pos);
+  const compiled = compiledAnswer(rcode, false, 0, nscount, arcount, withoutAdditional, '', body);
+  w.reset();
+  return compiled;
 }
 
 /** The two negative answers of a zone that are the same for every name in it. */

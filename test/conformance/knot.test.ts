@@ -1,6 +1,6 @@
 // Conformance against Knot DNS: the same zone, the same queries, the same answers.
 //
-// Knot serves test/fixtures/conformance/mail.test.zone (written by hand);
+// Knot serves test/fixtures/conformance/knot/mail.test.zone (written by hand);
 // discodns serves test/fixtures/conformance/mail.test.yaml (the same zone as a
 // definition). Every query of the battery goes to both; see battery.ts for what
 // is compared. A second part exports the definition with `discodns export`,
@@ -20,7 +20,7 @@ import { buildQuery, normalize, tcpExchange } from '../support/query.js';
 import { battery, comparable, run, type Mismatch } from './battery.js';
 
 const FIXTURE_DIR = join(repoRoot, 'test', 'fixtures', 'conformance');
-const ZONE_FILE = join(FIXTURE_DIR, 'mail.test.zone');
+const ZONE_FILE = join(FIXTURE_DIR, 'knot', 'mail.test.zone'); // in a directory of its own: discodns would serve it too
 const CASES = battery();
 
 const mismatches: Record<string, Mismatch[]> = { 'knot-vs-discodns': [], 'export-knot-vs-discodns': [] };

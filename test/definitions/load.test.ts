@@ -40,7 +40,7 @@ describe('unknown keys suggest the nearest known one', () => {
   it.each([
     ['top level', `${BASE}nameserver: [ns2]\n`, "z.yaml:6:1: error: nameserver: unknown key 'nameserver': did you mean 'nameservers'?"],
     ['top level, wrong case', `${BASE}TTL: 60\n`, "z.yaml:6:1: error: TTL: unknown key 'TTL': did you mean 'ttl'?"],
-    ['top level, nothing close', `${BASE}colour: blue\n`, "z.yaml:6:1: error: colour: unknown key 'colour': the keys here are zone, zones, extends, ttl, nameservers, soa, hosts, mx, services, aliases, records, autoconfig"],
+    ['top level, nothing close', `${BASE}colour: blue\n`, "z.yaml:6:1: error: colour: unknown key 'colour': the keys here are zone, zones, extends, ttl, nameservers, soa, hosts, mx, services, aliases, records, autoconfig, external"],
     ['soa', `${BASE}soa:\n  negative_ttl: 60\n`, "z.yaml:7:3: error: soa.negative_ttl: unknown key 'negative_ttl': did you mean 'negative-ttl'?"],
     ['mx entry', `${BASE}mx:\n  - { host: mail, preferance: 5 }\n`, "z.yaml:7:19: error: mx[0].preferance: unknown key 'preferance': did you mean 'preference'?"],
     ['service target', `${BASE}services:\n  imaps: { host: mail, weigth: 5 }\n`, "z.yaml:7:24: error: services.imaps.weigth: unknown key 'weigth': did you mean 'weight'?"],
@@ -83,12 +83,26 @@ describe('ttl and nameservers', () => {
   });
 
   it.each([
-    ['1h', 'z.yaml:6:6: error: ttl: must be a whole number of seconds from 0 to 2147483647, not 1h'],
-    ['-1', 'z.yaml:6:6: error: ttl: must be a whole number of seconds from 0 to 2147483647, not -1'],
-    ['2147483648', 'z.yaml:6:6: error: ttl: must be a whole number of seconds from 0 to 2147483647, not 2147483648'],
-    ['1.5', 'z.yaml:6:6: error: ttl: must be a whole number of seconds from 0 to 2147483647, not 1.5'],
+    ['1x', "z.yaml:6:6: error: ttl: '1x' is not a TTL: write seconds (3600) or with units s, m, h, d, w (1h, 1h30m, 2d)"],
+    ['h1', "z.yaml:6:6: error: ttl: 'h1' is not a TTL: write seconds (3600) or with units s, m, h, d, w (1h, 1h30m, 2d)"],
+    ['4000w', "z.yaml:6:6: error: ttl: '4000w' is 2419200000 seconds, above the largest allowed, 2147483647 (RFC 2181 §8)"],
+    ['-1', 'z.yaml:6:6: error: ttl: must be a TTL from 0 to 2147483647 seconds (or with units: 1h, 1h30m, 2d), not -1'],
+    ['2147483648', 'z.yaml:6:6: error: ttl: must be a TTL from 0 to 2147483647 seconds (or with units: 1h, 1h30m, 2d), not 2147483648'],
+    ['1.5', 'z.yaml:6:6: error: ttl: must be a TTL from 0 to 2147483647 seconds (or with units: 1h, 1h30m, 2d), not 1.5'],
   ])('ttl: %s', (value, expected) => {
     expect(run(`${BASE}ttl: ${value}\n`).errors).toEqual([expected]);
+  });
+
+  it.each([
+    ['1h', 3600],
+    ['1h30m', 5400],
+    ['1H30M', 5400],
+    ['2d', 172800],
+    ['1w2d3h4m5s', 788645],
+    ['30s', 30],
+    ["'600'", 600],
+  ])('ttl: %s is %i seconds (units as BIND and Knot read them)', (value, seconds) => {
+    expect(served(`${BASE}ttl: ${value}\n`).every((l) => l.split(' ')[1] === String(seconds))).toBe(true);
   });
 
   it('accepts ttl 0 and 2147483647 (RFC 2181 §8)', () => {
@@ -152,10 +166,14 @@ describe('soa', () => {
     ['serial: 4294967296', 'z.yaml:7:11: error: soa.serial: must be a whole number from 0 to 4294967295, not 4294967296'],
     ['serial: -1', 'z.yaml:7:11: error: soa.serial: must be a whole number from 0 to 4294967295, not -1'],
     ['serial: today', "z.yaml:7:11: error: soa.serial: must be 'auto', 'dateserial' or a whole number from 0 to 4294967295, not today"],
-    ['refresh: 2h', 'z.yaml:7:12: error: soa.refresh: must be a whole number of seconds from 0 to 2147483647, not 2h'],
-    ['negative-ttl: -5', 'z.yaml:7:17: error: soa.negative-ttl: must be a whole number of seconds from 0 to 2147483647, not -5'],
+    ['refresh: 2x', "z.yaml:7:12: error: soa.refresh: '2x' is not a TTL: write seconds (3600) or with units s, m, h, d, w (1h, 1h30m, 2d)"],
+    ['negative-ttl: -5', 'z.yaml:7:17: error: soa.negative-ttl: must be a TTL from 0 to 2147483647 seconds (or with units: 1h, 1h30m, 2d), not -5'],
   ])('soa.%s', (line, expected) => {
     expect(soaOf(`soa:\n  ${line}\n`).errors).toEqual([expected]);
+  });
+
+  it('reads the timers with units, as zone files write them', () => {
+    expect(soaOf('soa:\n  refresh: 2h\n  retry: 1h\n  expire: 2w\n  negative-ttl: 5m\n').soa[0]).toContain(' 7200 3600 1209600 300');
   });
 
   it('accepts serial 0 and 4294967295', () => {

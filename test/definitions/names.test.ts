@@ -69,8 +69,8 @@ describe('names in a definition', () => {
     expect(run(`${BASE}aliases:\n  web mail: mail\n`).errors).toEqual([
       "z.yaml:7:3: error: aliases['web mail']: 'web mail' is not a host name: use letters, digits, '-', '_' and '.'",
     ]);
-    expect(run(`${BASE}aliases:\n  bücher: mail\n`).errors).toEqual([
-      "z.yaml:7:3: error: aliases['bücher']: 'bücher' has a character outside ASCII: write IDNs in their xn-- form",
+    expect(run(`${BASE}aliases:\n  ☕: mail\n`).errors).toEqual([
+      "z.yaml:7:3: error: aliases['☕']: '☕' is not a valid internationalized name: '☕' (U+2615) is not allowed in a domain name (IDNA2008, RFC 5892); write it in its xn-- form, or its bytes as \\DDD",
     ]);
   });
 
@@ -118,7 +118,7 @@ aliases:
 
   it('says an out-of-zone warning once, not once per zone', () => {
     expect(run(text).warnings).toEqual([
-      'z.yaml:2:20: warning: nameservers[1]: ns2.provider.example. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records',
+      'z.yaml:2:20: warning: nameservers[1]: ns2.provider.example. is not in a zone served here, so its addresses cannot be checked: make sure it has A or AAAA records, and list its domain under external: to say it is trusted',
     ]);
   });
 });

@@ -22,6 +22,8 @@ export interface ServedCase {
   extra?: string[];
   edns?: EdnsOptions;
   transport?: Transport;
+  /** AA as expected; by default set for NOERROR and NXDOMAIN (a referral has it clear). */
+  aa?: boolean;
 }
 
 const options = handlerOptions({ udpSize: 1232, nsid: '', id: '', version: '' });
@@ -46,7 +48,7 @@ export function served(snapshot: Snapshot, c: Pick<ServedCase, 'qname' | 'qtype'
 export function expectServed(snapshot: Snapshot, c: ServedCase): void {
   const r = served(snapshot, c);
   expect(r.rcode).toBe(c.rcode);
-  expect(r.aa).toBe(c.rcode === 'NOERROR' || c.rcode === 'NXDOMAIN');
+  expect(r.aa).toBe(c.aa ?? (c.rcode === 'NOERROR' || c.rcode === 'NXDOMAIN'));
   expect(r.answer).toEqual([...(c.answer ?? [])].sort());
   expect(r.ns).toEqual([...(c.ns ?? [])].sort());
   expect(r.extra).toEqual([...(c.extra ?? [])].sort());

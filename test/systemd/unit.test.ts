@@ -290,7 +290,7 @@ describe('ExecReload as systemd runs it', () => {
       const broken = reload();
       expect(broken.status).toBe(1);
       expect(broken.stdout).toMatch(/^reload: partial/);
-      expect(broken.stdout).toMatch(/a\.yaml:3:6: error: ttl: must be a whole number/);
+      expect(broken.stdout).toMatch(/a\.yaml:3:6: error: ttl: 'soon' is not a TTL/);
     } finally {
       if (server.pid !== undefined && server.exitCode === null) process.kill(server.pid, 'SIGTERM');
     }

@@ -3,6 +3,7 @@
 
 import { Buffer } from 'node:buffer';
 import { isNameError, type Name } from '../name.js';
+import { parseTtl } from '../ttl.js';
 import { isParseError, type FieldContext, type RecordParseError, type Token } from './codec.js';
 
 export function fail(error: string, col: number): RecordParseError {
@@ -32,6 +33,13 @@ export function num(tok: Token | undefined, what: string, max: number, ctx: Fiel
   if (!tok) return fail(`missing ${what}`, ctx.endCol);
   if (!/^[0-9]+$/.test(tok.text) || Number(tok.text) > max) return fail(`${what} '${tok.text}' must be a whole number from 0 to ${max}`, tok.col);
   return Number(tok.text);
+}
+
+/** A time in seconds, with units as TTLs take them (`2h`, `1w`): the SOA timers (BIND, Knot). */
+export function duration(tok: Token | undefined, what: string, max: number, ctx: FieldContext): number | RecordParseError {
+  if (!tok) return fail(`missing ${what}`, ctx.endCol);
+  const v = parseTtl(tok.text, max);
+  return typeof v === 'number' ? v : fail(`${what} ${v.error}`, tok.col);
 }
 
 /** A domain name, read by the context's rules (relative to the origin unless it ends in '.'). */

@@ -2,7 +2,7 @@
 
 import { nameToText, type Name } from '../name.js';
 import { isParseError, type RdataCodec } from './codec.js';
-import { all, domain, expectCount, num } from './fields.js';
+import { all, domain, duration, expectCount, num } from './fields.js';
 
 export interface SoaData {
   readonly kind: 'SOA';
@@ -27,10 +27,10 @@ export const SOA: RdataCodec<SoaData> = {
       domain(fields[0], 'mname', ctx),
       domain(fields[1], 'rname', ctx),
       num(fields[2], 'serial', U32, ctx),
-      num(fields[3], 'refresh', U32, ctx),
-      num(fields[4], 'retry', U32, ctx),
-      num(fields[5], 'expire', U32, ctx),
-      num(fields[6], 'minimum', U32, ctx),
+      duration(fields[3], 'refresh', U32, ctx),
+      duration(fields[4], 'retry', U32, ctx),
+      duration(fields[5], 'expire', U32, ctx),
+      duration(fields[6], 'minimum', U32, ctx),
     );
     if (isParseError(v)) return v;
     const [mname, rname, serial, refresh, retry, expire, minimum] = v;
