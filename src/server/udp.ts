@@ -3,6 +3,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from 'pino';
+import { ClientAddress } from './client-address.js';
 import { handleMessage, type HandlerOptions } from './handler.js';
 import type { SnapshotHolder } from './holder.js';
 import type { QueryLog } from './querylog.js';
@@ -38,10 +39,12 @@ function literalLookup(family: 4 | 6): dgram.SocketOptions['lookup'] {
 
 /** Starts answering on a bound socket. */
 export function serveUdp(socket: dgram.Socket, holder: SnapshotHolder, options: HandlerOptions, stats: ServerStats, log: Logger, queryLog: QueryLog | undefined): void {
+  // Refilled for each datagram; read only by cookies and RRL, and only when they are on.
+  const client = options.rrl || options.cookies ? new ClientAddress() : undefined;
   socket.on('message', (msg, rinfo) => {
     let response: Buffer | undefined;
     try {
-      response = handleMessage(holder.current, msg, 'udp', options, stats);
+      response = handleMessage(holder.current, msg, 'udp', options, stats, client?.set(rinfo.address));
     } catch (err) {
       // A bug, not bad input: count it, log it, keep serving.
       stats.handlerBugs++;
