@@ -12,7 +12,8 @@ export interface CodeUnderTest {
   decodeMessage(msg: Uint8Array): unknown;
   Packet: { parse(buf: Buffer): unknown };
 }
-export function problemWith(msg: Buffer, response: Buffer | undefined, code: CodeUnderTest): string | undefined;
+export function query(q: { id?: number; qname: string; qtype: number; qclass?: number; rd?: boolean; opcode?: number; edns?: object }): Buffer;
+export function problemWith(msg: Buffer | undefined, response: Buffer | undefined, code: CodeUnderTest): string | undefined;
 export interface FuzzResult {
   inputs: number;
   problems: { input: string; problem: string }[];

@@ -149,7 +149,8 @@ export function mutate(r, input, corpus) {
 /**
  * What is wrong with the response to `msg`, or undefined: no response at all is fine (a drop);
  * a response must be one our decoder and dns2 both read, with the same header, for the query's
- * ID, with QR set, and with the question exactly as sent when it echoes one.
+ * ID, with QR set, and with the question exactly as sent when it echoes one. Without `msg`
+ * (a response whose query is not known) only the first two are checked.
  */
 export function problemWith(msg, response, { parseQuery, decodeMessage, Packet }) {
   if (response === undefined) return undefined;
@@ -163,9 +164,10 @@ export function problemWith(msg, response, { parseQuery, decodeMessage, Packet }
     return `dns2 refuses the response: ${e.message}`;
   }
   if (theirs.header.id !== ours.id || !ours.qr || !theirs.header.qr) return 'response header: ID or QR wrong';
-  if (msg.length >= 2 && ours.id !== msg.readUInt16BE(0)) return 'response ID is not the query ID';
   if ((theirs.header.rcode & 0x0f) !== (ours.rcode & 0x0f)) return 'dns2 and our decoder read different rcodes';
   if (theirs.answers.length !== ours.answer.length || theirs.authorities.length !== ours.authority.length) return 'dns2 and our decoder read different sections';
+  if (msg === undefined) return undefined;
+  if (msg.length >= 2 && ours.id !== msg.readUInt16BE(0)) return 'response ID is not the query ID';
   if (ours.questions.length > 0) {
     const parsed = parseQuery(msg);
     const end = parsed.questionEnd;

@@ -67,8 +67,10 @@ const word = (bytes: Uint8Array, at: number): number => (bytes[at]! << 24) | (by
 /** The mask of the first `bits` (0 to 32) bits of a word. */
 const maskOf = (bits: number): number => (bits <= 0 ? 0 : bits >= 32 ? -1 : ~(-1 >>> bits));
 
-/** The table's key, bucket and logging fields: typed arrays, one slot each. */
-const LIMITED = 1;
+/** Bytes of one slot of the table. */
+const SLOT_BYTES = 32;
+/** In a slot's class word: the bucket is being limited (its start was logged). */
+const LIMITED_BIT = 1 << 8;
 /** Buckets whose start and end of being limited are logged; more are counted, not named. */
 const TRACKED = 64;
 /** A limited bucket is logged as no longer limited after this long without a refused response. */
@@ -89,17 +91,15 @@ export class ResponseRateLimiter {
   private readonly v4Mask: number;
   private readonly v6Mask0: number;
   private readonly v6Mask1: number;
-  // A key: the prefix as two words (IPv4 in the first), the zone tag, and class + 1 with bit 4
-  // set for IPv6 (0 in an empty slot).
-  private readonly keyHi: Int32Array;
-  private readonly keyLo: Int32Array;
-  private readonly keyZone: Int32Array;
-  private readonly keyClass: Uint8Array;
-  /** Theoretical arrival time of the next response, in ms of `now()`: past is as good as empty. */
-  private readonly tat: Float64Array;
-  private readonly slipCount: Uint8Array;
-  private readonly flags: Uint8Array;
-  private readonly lastRefused: Float64Array;
+  // One slot is 32 bytes, one cache line's half, read and written through two views of one
+  // buffer: a query touches one place in memory, not one per field (each page a query touches
+  // costs a page walk on these hosts: docs/performance.md, "The answer cache").
+  //   Int32 0, 1: the prefix as two words (IPv4 in the first); 2: the zone tag;
+  //   3: class + 1, bit 4 set for IPv6 (0: an empty slot) | flags << 8 | slip count << 16
+  //   Float64 2: the theoretical arrival time of the next response, in ms of now(): past is as
+  //              good as empty; 3: when a response was last refused.
+  private readonly words: Int32Array;
+  private readonly times: Float64Array;
   // Exempt prefixes: IPv4 as (network, mask) pairs; IPv6 as 4 network words then 4 mask words.
   private readonly exemptV4: Int32Array;
   private readonly exemptV6: Int32Array;
@@ -120,14 +120,9 @@ export class ResponseRateLimiter {
     while (slots < config.tableSize) slots *= 2;
     this.slots = slots;
     this.mask = slots - 1;
-    this.keyHi = new Int32Array(slots);
-    this.keyLo = new Int32Array(slots);
-    this.keyZone = new Int32Array(slots);
-    this.keyClass = new Uint8Array(slots);
-    this.tat = new Float64Array(slots);
-    this.slipCount = new Uint8Array(slots);
-    this.flags = new Uint8Array(slots);
-    this.lastRefused = new Float64Array(slots);
+    const buffer = new ArrayBuffer(slots * SLOT_BYTES);
+    this.words = new Int32Array(buffer);
+    this.times = new Float64Array(buffer);
     this.interval = 1000 / config.rate;
     this.slip = config.slip;
     this.v4Mask = maskOf(config.ipv4PrefixLength);
@@ -205,6 +200,8 @@ export class ResponseRateLimiter {
     h ^= h >>> 15;
     const first = h & this.mask;
     const now = this.now();
+    const words = this.words;
+    const times = this.times;
     let slot = first;
     if (!this.holds(first, hi, lo, zone, tag)) {
       const second = first ^ 1;
@@ -212,35 +209,38 @@ export class ResponseRateLimiter {
         slot = second;
       } else {
         // A new bucket: in the slot whose bucket is emptier (an empty slot's time is 0).
-        slot = this.tat[second]! < this.tat[first]! ? second : first;
-        this.keyHi[slot] = hi;
-        this.keyLo[slot] = lo;
-        this.keyZone[slot] = zone;
-        this.keyClass[slot] = tag;
-        this.tat[slot] = 0;
-        this.slipCount[slot] = 0;
-        this.flags[slot] = 0;
+        slot = times[second * 4 + 2]! < times[first * 4 + 2]! ? second : first;
+        const w = slot * 8;
+        words[w] = hi;
+        words[w + 1] = lo;
+        words[w + 2] = zone;
+        words[w + 3] = tag;
+        times[slot * 4 + 2] = 0;
       }
     }
-    const tat = this.tat[slot]!;
+    const t = slot * 4 + 2;
+    const tat = times[t]!;
     const next = (tat > now ? tat : now) + this.interval;
     if (next - now <= this.burst) {
-      this.tat[slot] = next;
+      times[t] = next;
       return Admit.Send;
     }
-    this.lastRefused[slot] = now;
-    if ((this.flags[slot]! & LIMITED) === 0) {
-      this.flags[slot] = this.flags[slot]! | LIMITED;
+    times[t + 1] = now;
+    const w = slot * 8 + 3;
+    let meta = words[w]!;
+    if ((meta & LIMITED_BIT) === 0) {
+      meta |= LIMITED_BIT;
+      words[w] = meta;
       this.limitingStarted(slot);
     }
     if (this.slip > 0) {
-      const count = this.slipCount[slot]! + 1;
+      const count = (meta >>> 16) + 1;
       if (count >= this.slip) {
-        this.slipCount[slot] = 0;
+        words[w] = meta & 0xffff;
         this.slipped++;
         return Admit.Slip;
       }
-      this.slipCount[slot] = count;
+      words[w] = (meta & 0xffff) | (count << 16);
     }
     this.dropped++;
     return Admit.Drop;
@@ -250,12 +250,14 @@ export class ResponseRateLimiter {
   bucketsInUse(): number {
     const now = this.now();
     let n = 0;
-    for (let i = 0; i < this.slots; i++) if (this.tat[i]! > now) n++;
+    for (let i = 0; i < this.slots; i++) if (this.times[i * 4 + 2]! > now) n++;
     return n;
   }
 
   private holds(slot: number, hi: number, lo: number, zone: number, tag: number): boolean {
-    return this.keyClass[slot] === tag && this.keyHi[slot] === hi && this.keyLo[slot] === lo && this.keyZone[slot] === zone;
+    const w = slot * 8;
+    const words = this.words;
+    return (words[w + 3]! & 0xff) === tag && words[w] === hi && words[w + 1] === lo && words[w + 2] === zone;
   }
 
   private limitingStarted(slot: number): void {
@@ -263,7 +265,8 @@ export class ResponseRateLimiter {
       this.untracked++;
       return;
     }
-    const key = { slot, hi: this.keyHi[slot]!, lo: this.keyLo[slot]!, zone: this.keyZone[slot]!, cls: this.keyClass[slot]! };
+    const w = slot * 8;
+    const key = { slot, hi: this.words[w]!, lo: this.words[w + 1]!, zone: this.words[w + 2]!, cls: this.words[w + 3]! & 0xff };
     this.tracked.push(key);
     this.logLine({ prefix: this.prefixText(key.hi, key.lo, key.cls), class: RRL_CLASS_NAMES[(key.cls & 0x0f) - 1], rate: this.config.rate, slip: this.slip }, 'rrl: limiting responses to a prefix');
   }
@@ -274,8 +277,8 @@ export class ResponseRateLimiter {
     for (let i = this.tracked.length - 1; i >= 0; i--) {
       const t = this.tracked[i]!;
       const same = this.holds(t.slot, t.hi, t.lo, t.zone, t.cls);
-      if (same && now - this.lastRefused[t.slot]! < QUIET_MS) continue;
-      if (same) this.flags[t.slot] = this.flags[t.slot]! & ~LIMITED;
+      if (same && now - this.times[t.slot * 4 + 3]! < QUIET_MS) continue;
+      if (same) this.words[t.slot * 8 + 3] = this.words[t.slot * 8 + 3]! & ~LIMITED_BIT;
       this.tracked.splice(i, 1);
       this.logLine({ prefix: this.prefixText(t.hi, t.lo, t.cls), class: RRL_CLASS_NAMES[(t.cls & 0x0f) - 1] }, 'rrl: prefix no longer limited');
     }
