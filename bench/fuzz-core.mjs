@@ -181,7 +181,9 @@ export function problemWith(msg, response, { parseQuery, decodeMessage, Packet }
 /** The outcome an input had, as a short string: new ones grow the corpus. */
 export function outcome(msg, response, parseQuery) {
   const p = parseQuery(msg);
-  const head = p.kind === 'formerr' ? `formerr:${p.reason}` : p.kind === 'drop' ? `drop:${p.reason}` : p.kind === 'query' ? `q:${p.qtype > 255 ? 'hi' : p.qtype}:${p.qclass}:${p.edns ? `e${p.edns.version}${p.edns.cookieAt >= 0 ? `c${p.edns.cookieLength}` : ''}` : ''}` : p.kind;
+  // Coarse where the value space is large: a class or type is known or not, a version 0 or not.
+  const cls = (c) => ([1, 3, 254, 255].includes(c) ? c : 'x');
+  const head = p.kind === 'formerr' ? `formerr:${p.reason}` : p.kind === 'drop' ? `drop:${p.reason}` : p.kind === 'query' ? `q:${p.qtype > 255 ? 'hi' : p.qtype}:${cls(p.qclass)}:${p.edns ? `e${p.edns.version ? 'v' : 0}${p.edns.cookieAt >= 0 ? `c${p.edns.cookieLength}` : ''}` : ''}` : p.kind;
   if (!response) return `${head}|none`;
   return `${head}|${response[2] & 0x7f}|${response[3]}|${response.readUInt16BE(6) > 0}|${response.readUInt16BE(8) > 0}|${response.readUInt16BE(10)}`;
 }
@@ -211,13 +213,25 @@ export function fuzzInProcess({ iterations, seed = 1, handle, parseQuery, decode
       problem = `threw: ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`;
     }
     const ms = performance.now() - start;
-    if (ms > slowest.ms) slowest = { ms, input: input.toString('hex') };
+    // A slow first run is often a collection or a compilation that happened to fall there:
+    // the input's cost is the fastest of three more runs.
+    if (ms > slowest.ms && !problem) {
+      let best = ms;
+      for (let k = 0; k < 3; k++) {
+        const again = performance.now();
+        parseQuery(input);
+        decodeMessage(input);
+        handle(input, i);
+        best = Math.min(best, performance.now() - again);
+      }
+      if (best > slowest.ms) slowest = { ms: best, input: input.toString('hex') };
+    }
     if (problem) {
       if (problems.length < 100) problems.push({ input: input.toString('hex'), problem });
       continue;
     }
     const o = outcome(input, response, parseQuery);
-    if (!seen.has(o)) {
+    if (!seen.has(o) && seen.size < 1_000_000) {
       seen.add(o);
       if (corpus.length < maxCorpus) corpus.push(input);
     }

@@ -47,7 +47,7 @@ try {
     let buf = '';
     server.stdout.on('data', (c) => {
       buf += c;
-      const m = /"msg":"serving".*?"port":(\d+)/.exec(buf);
+      const m = /"port":(\d+).*?"msg":"serving"/.exec(buf);
       if (m) res(Number(m[1]));
     });
     server.on('exit', (c) => rej(new Error(`server exited ${c}`)));
@@ -58,7 +58,7 @@ try {
   writeFileSync(file, names.map((n) => `${n}.example.com SRV`).join('\n') + '\n');
 
   const metrics = async () => {
-    const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
+    const text = await scrape(`http://127.0.0.1:${metricsPort}/metrics`);
     const sum = (re) => [...text.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
     return {
       full: sum(/^discodns_queries_total\{transport="udp"[^}]*\} (\S+)$/gm),
@@ -105,4 +105,13 @@ try {
     await new Promise((r) => server.on('exit', r));
   }
   rmSync(work, { recursive: true, force: true });
+}
+
+/** GET the metrics, once more if a kept-alive connection was closed under the first try. */
+async function scrape(url) {
+  try {
+    return await fetch(url).then((r) => r.text());
+  } catch {
+    return fetch(url).then((r) => r.text());
+  }
 }

@@ -66,7 +66,7 @@ function rssMb(pid) {
 }
 
 async function heapMb(metricsPort) {
-  const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
+  const text = await scrape(`http://127.0.0.1:${metricsPort}/metrics`);
   return Number(/^discodns_heap_used_bytes (\S+)$/m.exec(text)?.[1]) / 2 ** 20;
 }
 
@@ -187,7 +187,7 @@ try {
     const t = setTimeout(() => rej(new Error('server did not start in 60 s')), 60_000);
     server.stdout.on('data', (c) => {
       buf += c;
-      const m = /"msg":"serving".*?"port":(\d+)/.exec(buf);
+      const m = /"port":(\d+).*?"msg":"serving"/.exec(buf);
       if (m) {
         clearTimeout(t);
         res(Number(m[1]));
@@ -252,7 +252,7 @@ try {
   const alive = server.exitCode === null;
   const rssEnd = alive ? rssMb(server.pid) : NaN;
   const heapEnd = alive ? await heapMb(metricsPort) : NaN;
-  const metrics = alive ? await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((x) => x.text()) : '';
+  const metrics = alive ? await scrape(`http://127.0.0.1:${metricsPort}/metrics`) : '';
   const metric = (re) => Number(re.exec(metrics)?.[1] ?? NaN);
 
   const sent = udp.sent + tcp.sent + fl.sent;
@@ -305,3 +305,12 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 process.exit(exitCode);
+
+/** GET the metrics, once more if a kept-alive connection was closed under the first try. */
+async function scrape(url) {
+  try {
+    return await fetch(url).then((r) => r.text());
+  } catch {
+    return fetch(url).then((r) => r.text());
+  }
+}
