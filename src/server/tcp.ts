@@ -122,9 +122,12 @@ function serveConnection(socket: net.Socket, source: string, ctx: TcpContext): v
     clearTimeout(idle);
     clearTimeout(partial);
   });
+  // Reading resumes at half the cap, not just under it: else each answer taken would resume
+  // reading for one query and pause again.
+  const lowWater = options.maxInFlight >> 1;
   const flushed = (): void => {
     inFlight--;
-    if (paused && inFlight < options.maxInFlight && !socket.writableNeedDrain) resume();
+    if (paused && inFlight <= lowWater && !socket.writableNeedDrain) resume();
   };
   const resume = (): void => {
     paused = false;
@@ -132,7 +135,7 @@ function serveConnection(socket: net.Socket, source: string, ctx: TcpContext): v
     if (!paused && !socket.destroyed) socket.resume();
   };
   socket.on('drain', () => {
-    if (paused && inFlight < options.maxInFlight) resume();
+    if (paused && inFlight <= lowWater) resume();
   });
 
   /** Answers the whole messages in `pending` until backpressure says stop. */

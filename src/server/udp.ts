@@ -9,9 +9,17 @@ import type { SnapshotHolder } from './holder.js';
 import type { QueryLog } from './querylog.js';
 import type { ServerStats } from './stats.js';
 
+/**
+ * The receive buffer asked of the kernel (which caps it at net.core.rmem_max): queries that
+ * arrive while the event loop is busy for a moment (a collection, a reload's swap) wait there.
+ * With the kernel's default, about 200 KB, a 1-minute soak at 5,500 datagrams/s lost 0.06% of
+ * its queries to a full buffer; with 4 MiB, none.
+ */
+const RECEIVE_BUFFER = 4 * 1024 * 1024;
+
 export function bindUdp(address: string, port: number): Promise<dgram.Socket> {
   const family = net.isIPv6(address) ? 'udp6' : 'udp4';
-  const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6', lookup: literalLookup(family === 'udp6' ? 6 : 4) });
+  const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6', lookup: literalLookup(family === 'udp6' ? 6 : 4), recvBufferSize: RECEIVE_BUFFER });
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => {
       socket.close();
