@@ -4,6 +4,11 @@
 // bench/results/load-<time>.json. Peers that are not installed are skipped with one line.
 //
 //   npm run bench -- [--domains N] [--seconds S] [--rounds R] [--tcp] [--flood]
+//                    [--discodns-config FILE] [--paired-only]
+//
+// --discodns-config passes a configuration file to discodns (e.g. {"rrl":{"enabled":false}} to
+// measure without rate limiting); --paired-only measures only the paired UDP ratio to the
+// ceiling (no Knot, NSD, flood or rounds in turn): what an A/B of one setting needs.
 //
 // Every server first answers the query file for a few seconds unmeasured (JIT warm-up, and
 // discodns compiling answers at first ask), then the servers are measured in turn, R rounds in
@@ -30,8 +35,11 @@ const { values } = parseArgs({
     tcp: { type: 'boolean', default: false },
     flood: { type: 'boolean', default: false },
     'flood-seconds': { type: 'string', default: '60' },
+    'discodns-config': { type: 'string' },
+    'paired-only': { type: 'boolean', default: false },
   },
 });
+const pairedOnly = values['paired-only'];
 const domains = Number(values.domains);
 const seconds = Math.min(Number(values.seconds), 60);
 const rounds = Math.max(1, Math.min(Number(values.rounds), 10));
@@ -214,7 +222,8 @@ try {
   writeFileSync(queries, defaultMix(domains, 200_000).join('\n') + '\n');
 
   // discodns
-  const dd = spawn(process.execPath, [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--state', join(work, 'state'), '--listen', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const configArgs = values['discodns-config'] ? ['--config', resolve(values['discodns-config'])] : [];
+  const dd = spawn(process.execPath, [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--state', join(work, 'state'), '--listen', '127.0.0.1', '--port', '0', ...configArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   started.push({ name: 'discodns', child: dd });
   const line = JSON.parse((await waitForLine(dd, /^\{.*"msg":"serving".*\}$/m, 120_000))[0]);
   const servers = [{ name: 'discodns', port: line.port, pid: dd.pid, loadMs: line.loadMs, rssMb: rss(dd.pid) }];
@@ -231,7 +240,7 @@ try {
     zoneFiles.push({ origin, file });
   }
 
-  if (has('knotd')) {
+  if (has('knotd') && !pairedOnly) {
     const port = await freePort();
     const run = join(work, 'knot');
     mkdirSync(run);
@@ -247,9 +256,9 @@ try {
     started.push({ name: 'knot', child: knot });
     await waitAnswering(port);
     servers.push({ name: 'knot', port, pid: knot.pid, loadMs: Date.now() - t0, rssMb: rss(knot.pid) });
-  } else console.log('knot: not installed (apt-get install -y knot), skipped');
+  } else if (!pairedOnly) console.log('knot: not installed (apt-get install -y knot), skipped');
 
-  if (has('nsd')) {
+  if (has('nsd') && !pairedOnly) {
     const port = await freePort();
     const run = join(work, 'nsd');
     mkdirSync(run);
@@ -265,14 +274,14 @@ try {
     started.push({ name: 'nsd', child: nsd });
     await waitAnswering(port);
     servers.push({ name: 'nsd', port, pid: nsd.pid, loadMs: Date.now() - t0, rssMb: rss(nsd.pid) });
-  } else console.log('nsd: not installed (apt-get install -y nsd), skipped');
+  } else if (!pairedOnly) console.log('nsd: not installed (apt-get install -y nsd), skipped');
 
   const ceiling = spawn(process.execPath, [join(root, 'bench/ceiling.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   started.push({ name: 'ceiling', child: ceiling });
   const cport = Number((await waitForLine(ceiling, /ready (\d+)/, 10_000))[1]);
   servers.push({ name: 'node:dgram ceiling', port: cport, pid: ceiling.pid, udpOnly: true });
 
-  if (values.flood) {
+  if (values.flood && !pairedOnly) {
     const floodFile = join(work, 'flood.txt');
     writeFileSync(floodFile, floodNames(domains, 500_000).join('\n') + '\n');
     const fs = Math.min(Number(values['flood-seconds']), 120);
@@ -284,7 +293,8 @@ try {
       flood.push({ server: s.name, qps: r.qps, lost: r.lost, cpuUsPerQuery, rssStartMb: rssStart, rssEndMb: rss(s.pid), seconds: fs });
     }
   }
-  for (const transport of values.tcp ? ['udp', 'tcp'] : ['udp']) {
+  if (pairedOnly && warmupSeconds > 0) for (const s of servers) dnsperf(s.port, queries, false, warmupSeconds);
+  for (const transport of pairedOnly ? [] : values.tcp ? ['udp', 'tcp'] : ['udp']) {
     const measured = servers.filter((s) => transport === 'udp' || !s.udpOnly);
     if (warmupSeconds > 0) for (const s of measured) dnsperf(s.port, queries, transport === 'tcp', warmupSeconds);
     const runs = new Map(measured.map((s) => [s.name, []]));

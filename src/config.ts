@@ -5,6 +5,7 @@ import convict from 'convict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { parsePrefix } from './server/client-address.js';
 
 function listenAddresses(value: unknown): asserts value is string[] {
   if (!Array.isArray(value) || value.length === 0) throw new Error('must list at least one IP address, e.g. ["127.0.0.1", "::1"]');
@@ -44,6 +45,22 @@ function httpHost(value: unknown): void {
   if (value === '' || (typeof value === 'string' && net.isIP(value) !== 0)) return;
   if (typeof value !== 'string' || value.length > 253 || !/^[A-Za-z0-9_]([A-Za-z0-9_-]*\.?)*[A-Za-z0-9_.]$/.test(value) || value.includes('..')) {
     throw new Error('must be a host name (e.g. autoconfig.provider.example) or an IP address, or empty');
+  }
+}
+
+/** Address prefixes for rrl.exempt: "192.0.2.0/24", "2001:db8::/32", or a bare address. */
+function prefixList(value: unknown): asserts value is string[] {
+  if (!Array.isArray(value)) throw new Error('must be a list of address prefixes, e.g. ["127.0.0.0/8", "::1/128"], or [] to exempt none');
+  for (const p of value) {
+    const parsed = typeof p === 'string' ? parsePrefix(p) : `'${String(p)}' is not a prefix`;
+    if (typeof parsed === 'string') throw new Error(parsed);
+  }
+}
+
+/** '' or 32 hex digits: a 128-bit cookie secret (RFC 9018 §4.4, the SipHash-2-4 key). */
+function optionalSecret(value: unknown): void {
+  if (value !== '' && (typeof value !== 'string' || !/^[0-9a-fA-F]{32}$/.test(value))) {
+    throw new Error('must be 32 hex digits (128 bits, e.g. from `openssl rand -hex 16`), or empty');
   }
 }
 
@@ -126,6 +143,94 @@ const schema = {
       format: integerIn(512, 65535),
       default: 16384,
       env: 'DISCODNS_TCP_MAX_MESSAGE_SIZE',
+    },
+    maxPerSource: {
+      doc: 'Concurrent TCP connections from one client address; more are closed at once',
+      format: integerIn(1, 100_000),
+      default: 20,
+      env: 'DISCODNS_TCP_MAX_PER_SOURCE',
+    },
+    partialTimeout: {
+      doc: 'Milliseconds a client may take to finish a TCP message once its first byte has arrived (slowloris)',
+      format: integerIn(100, 300_000),
+      default: 3000,
+      env: 'DISCODNS_TCP_PARTIAL_TIMEOUT',
+    },
+    maxInFlight: {
+      doc: 'Answers on one TCP connection not yet taken by the client before its queries stop being read (backpressure)',
+      format: integerIn(1, 65535),
+      default: 100,
+      env: 'DISCODNS_TCP_MAX_IN_FLIGHT',
+    },
+  },
+  rrl: {
+    enabled: {
+      doc: 'Response rate limiting over UDP (per client prefix and response class)',
+      format: Boolean,
+      default: true,
+      env: 'DISCODNS_RRL',
+    },
+    rate: {
+      doc: 'Responses a second per bucket (client prefix, response class, zone); a burst of one second is allowed',
+      format: integerIn(1, 1_000_000),
+      default: 200,
+      env: 'DISCODNS_RRL_RATE',
+    },
+    slip: {
+      doc: 'Every slip-th response over the rate is sent as an empty truncated reply (a real client retries over TCP); 0: drop all, 1: truncate all',
+      format: integerIn(0, 100),
+      default: 2,
+      env: 'DISCODNS_RRL_SLIP',
+    },
+    exempt: {
+      doc: 'Client prefixes never rate limited; [] limits loopback too',
+      format: prefixList,
+      default: ['127.0.0.0/8', '::1/128'],
+      // DISCODNS_RRL_EXEMPT (comma-separated) is read in loadConfig, as DISCODNS_LISTEN is.
+    },
+    tableSize: {
+      doc: 'Buckets in the rate-limiting table (rounded up to a power of two; about 31 bytes each): a flood from random sources replaces buckets, never adds any',
+      format: integerIn(1024, 16_777_216),
+      default: 65536,
+      env: 'DISCODNS_RRL_TABLE_SIZE',
+    },
+    ipv4PrefixLength: {
+      doc: 'IPv4 clients are counted together by this prefix',
+      format: integerIn(8, 32),
+      default: 24,
+      env: 'DISCODNS_RRL_IPV4_PREFIX_LENGTH',
+    },
+    ipv6PrefixLength: {
+      doc: 'IPv6 clients are counted together by this prefix (at most 64)',
+      format: integerIn(16, 64),
+      default: 56,
+      env: 'DISCODNS_RRL_IPV6_PREFIX_LENGTH',
+    },
+  },
+  cookies: {
+    enabled: {
+      doc: 'DNS Cookies (RFC 7873, RFC 9018 server cookies): a valid server cookie exempts a client from rate limiting',
+      format: Boolean,
+      default: true,
+      env: 'DISCODNS_COOKIES',
+    },
+    secret: {
+      doc: 'Server cookie secret, 32 hex digits; the same on every server behind one address. Empty: generated into the state directory and rotated every cookies.secretLifetime',
+      format: optionalSecret,
+      default: '',
+      env: 'DISCODNS_COOKIE_SECRET',
+    },
+    previousSecret: {
+      doc: 'A secret being retired: cookies made with it are still accepted (set it to the old cookies.secret for an hour after changing that)',
+      format: optionalSecret,
+      default: '',
+      env: 'DISCODNS_COOKIE_PREVIOUS_SECRET',
+    },
+    secretLifetime: {
+      doc: 'Seconds a generated secret is used before a new one replaces it (the old one is still accepted until the next rotation)',
+      format: integerIn(3900, 31_536_000),
+      default: 86400,
+      env: 'DISCODNS_COOKIE_SECRET_LIFETIME',
     },
   },
   cache: {
@@ -237,7 +342,24 @@ export interface Config {
   readonly allowEmpty: boolean;
   readonly external: readonly string[];
   readonly edns: { readonly udpSize: number };
-  readonly tcp: { readonly idleTimeout: number; readonly maxConnections: number; readonly maxMessageSize: number };
+  readonly tcp: {
+    readonly idleTimeout: number;
+    readonly maxConnections: number;
+    readonly maxMessageSize: number;
+    readonly maxPerSource: number;
+    readonly partialTimeout: number;
+    readonly maxInFlight: number;
+  };
+  readonly rrl: {
+    readonly enabled: boolean;
+    readonly rate: number;
+    readonly slip: number;
+    readonly exempt: readonly string[];
+    readonly tableSize: number;
+    readonly ipv4PrefixLength: number;
+    readonly ipv6PrefixLength: number;
+  };
+  readonly cookies: { readonly enabled: boolean; readonly secret: string; readonly previousSecret: string; readonly secretLifetime: number };
   readonly cache: { readonly size: number };
   readonly identity: { readonly nsid: string; readonly id: string; readonly version: string };
   readonly metrics: { readonly enabled: boolean; readonly listen: string };
@@ -291,6 +413,8 @@ export function loadConfig(file: string | undefined, flags: ConfigFlags, env: No
     // Comma-separated, as the README documents: DISCODNS_LISTEN=127.0.0.1,::1
     const envListen = env.DISCODNS_LISTEN;
     if (envListen !== undefined) conf.set('listen', envListen.split(',').map((a) => a.trim()).filter((a) => a !== ''));
+    const envExempt = env.DISCODNS_RRL_EXEMPT;
+    if (envExempt !== undefined) conf.set('rrl.exempt', envExempt.split(',').map((a) => a.trim()).filter((a) => a !== ''));
     if (flags.listen !== undefined) conf.set('listen', flags.listen);
     if (env.DISCODNS_EXTERNAL !== undefined) conf.set('external', env.DISCODNS_EXTERNAL.split(',').map((a) => a.trim()).filter((a) => a !== ''));
     if (flags.port !== undefined) conf.set('port', flags.port);

@@ -71,3 +71,34 @@ describe('state and control.socket', () => {
     expect('error' in r && r.error).toMatch(/^configuration: state: must be a directory path/);
   });
 });
+
+describe('rrl.*, cookies.*, tcp.* (facing the internet)', () => {
+  it('defaults: RRL on at 200/s, slip 2, loopback exempt; cookies on with a generated secret; the TCP limits', () => {
+    const r = loadConfig(undefined, {}, {});
+    if (!('config' in r)) throw new Error(r.error);
+    expect(r.config.rrl).toEqual({ enabled: true, rate: 200, slip: 2, exempt: ['127.0.0.0/8', '::1/128'], tableSize: 65536, ipv4PrefixLength: 24, ipv6PrefixLength: 56 });
+    expect(r.config.cookies).toEqual({ enabled: true, secret: '', previousSecret: '', secretLifetime: 86400 });
+    expect(r.config.tcp).toMatchObject({ maxPerSource: 20, partialTimeout: 3000, maxInFlight: 100 });
+    expect(r.config.state).toBe('state');
+  });
+  it('DISCODNS_RRL_EXEMPT is comma-separated, and empty means none', () => {
+    const some = loadConfig(undefined, {}, { DISCODNS_RRL_EXEMPT: '192.0.2.0/24, 2001:db8::/32' });
+    expect('config' in some && some.config.rrl.exempt).toEqual(['192.0.2.0/24', '2001:db8::/32']);
+    const none = loadConfig(undefined, {}, { DISCODNS_RRL_EXEMPT: '' });
+    expect('config' in none && none.config.rrl.exempt).toEqual([]);
+  });
+  it('a bad value names its key and says what is allowed', () => {
+    const bad = (env: Record<string, string>) => {
+      const r = loadConfig(undefined, {}, env);
+      return 'error' in r ? r.error : 'accepted';
+    };
+    expect(bad({ DISCODNS_RRL_EXEMPT: '10.0.0.0/33' })).toMatch(/rrl\.exempt: .*0 to 32/);
+    expect(bad({ DISCODNS_RRL_EXEMPT: 'localhost' })).toMatch(/rrl\.exempt: 'localhost' is not an address or prefix/);
+    expect(bad({ DISCODNS_RRL_RATE: '0' })).toMatch(/rrl\.rate: must be a whole number from 1/);
+    expect(bad({ DISCODNS_RRL_SLIP: '-1' })).toMatch(/rrl\.slip/);
+    expect(bad({ DISCODNS_COOKIE_SECRET: 'abc' })).toMatch(/cookies\.secret: must be 32 hex digits/);
+    expect(bad({ DISCODNS_TCP_MAX_PER_SOURCE: '0' })).toMatch(/tcp\.maxPerSource/);
+    expect(bad({ DISCODNS_TCP_PARTIAL_TIMEOUT: '10' })).toMatch(/tcp\.partialTimeout/);
+    expect(bad({ DISCODNS_STATE: '' })).toMatch(/state: must be a directory path/);
+  });
+});

@@ -1,11 +1,18 @@
 // Bytes in, bytes out. Protocol errors get their rcode here (FORMERR, NOTIMP, BADVERS, REFUSED
-// for classes and transfers we do not serve); data answers get theirs from the lookup result's
-// kind (wire/compile.ts, rcodeOf). Never throws for any input.
+// for classes and transfers we do not serve, BADCOOKIE); data answers get theirs from the lookup
+// result's kind (wire/compile.ts, rcodeOf). Over UDP, every response to a client that is not
+// exempt and brings no valid server cookie passes response rate limiting (rrl.ts) first.
+// Never throws for any input.
 
+import { Buffer } from 'node:buffer';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
-import { answerRcode, type CompiledAnswer } from '../wire/compile.js';
-import { nameKeyOf, parseQuery, queryKey, type Query } from '../wire/query.js';
-import { assemble, emptyResponse, TCP_MAX, udpLimit, type EdnsIdentity } from '../wire/respond.js';
+import { answerRcode, answerZone, type CompiledAnswer } from '../wire/compile.js';
+import { FULL_COOKIE_LENGTH } from '../wire/cookies.js';
+import { nameKeyOf, parseQuery, queryKey, type Edns, type Query } from '../wire/query.js';
+import { assemble, emptyResponse, TCP_MAX, udpLimit, type EdnsIdentity, type ResponseOptions } from '../wire/respond.js';
+import type { ClientAddress } from './client-address.js';
+import { CookieVerdict, type CookieJar } from './cookies.js';
+import { Admit, classOf, RrlClass, type ResponseRateLimiter } from './rrl.js';
 import { answerUncached, type Snapshot } from './snapshot.js';
 import { countQuery, type ServerStats, type Transport } from './stats.js';
 
@@ -16,54 +23,173 @@ export interface HandlerOptions {
   readonly edns: EdnsIdentity;
   /** CHAOS-class TXT answers (id.server, version.bind, …) by qname key; absent names: REFUSED. */
   readonly chaos: ReadonlyMap<string, CompiledAnswer>;
+  /** DNS Cookies (RFC 7873); absent: COOKIE options are ignored, as by a server without them. */
+  readonly cookies?: CookieJar | undefined;
+  /** Response rate limiting of UDP responses; absent: off. */
+  readonly rrl?: ResponseRateLimiter | undefined;
 }
 
-/** The response to one DNS message, or undefined when it deserves none. */
-export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer | undefined {
+/** BADCOOKIE (RFC 7873 §8): an extended rcode, 23. */
+const BADCOOKIE = 23;
+/** Extended DNS Error "Not Authoritative" (RFC 8914 §4.21): a name in no zone served here. */
+const EDE_NOT_AUTHORITATIVE = 20;
+
+// The EDNS options of the response being made: one object, since responses are made one at a time.
+const extra: ResponseOptions = { cookie: new Uint8Array(FULL_COOKIE_LENGTH), cookieLength: 0, ede: -1 };
+
+/** The response to one DNS message, or undefined when it deserves none. `client` is who sent it (cookies and RRL need it). */
+export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transport, options: HandlerOptions, stats: ServerStats, client?: ClientAddress): Buffer | undefined {
   const parsed = parseQuery(msg);
   switch (parsed.kind) {
     case 'drop':
       if (parsed.reason === 'short') stats.droppedShort++;
       else stats.droppedResponse++;
       return undefined;
-    case 'formerr':
+    case 'formerr': {
       stats.formerr++;
-      return emptyResponse(msg, parsed.id, parsed.opcode, parsed.rd, parsed.questionEnd, Rcode.FORMERR, undefined, options.edns);
-    case 'notimp':
-      return emptyResponse(msg, parsed.id, parsed.opcode, parsed.rd, parsed.questionEnd, Rcode.NOTIMP, undefined, options.edns);
+      const verdict = limited(transport, options, client);
+      if (verdict === Admit.Drop) return undefined;
+      return emptyResponse(msg, parsed.id, parsed.opcode, parsed.rd, parsed.questionEnd, Rcode.FORMERR, undefined, options.edns, undefined, verdict === Admit.Slip);
+    }
+    case 'notimp': {
+      const verdict = limited(transport, options, client);
+      if (verdict === Admit.Drop) return undefined;
+      return emptyResponse(msg, parsed.id, parsed.opcode, parsed.rd, parsed.questionEnd, Rcode.NOTIMP, undefined, options.edns, undefined, verdict === Admit.Slip);
+    }
+    case 'cookie-only':
+      return cookieOnly(msg, parsed.id, parsed.rd, parsed.edns, transport, options, stats, client);
   }
   const query: Query = parsed;
 
   // RFC 6891 §6.1.3: we speak EDNS version 0 only.
-  if (query.edns && query.edns.version > 0) return refuse(msg, query, Rcode.BADVERS, transport, options, stats);
+  if (query.edns && query.edns.version > 0) return refuse(msg, query, Rcode.BADVERS, transport, options, stats, client, undefined);
+  // DNS Cookies (RFC 7873 §5.2): a valid server cookie exempts the response from RRL.
+  let options_: ResponseOptions | undefined;
+  let cookieValid = false;
+  if (query.edns && query.edns.cookieAt >= 0 && options.cookies && client) {
+    options_ = fresh();
+    const verdict = options.cookies.respond(msg, query.edns, client, options_);
+    countCookie(stats, verdict);
+    if (verdict === CookieVerdict.Malformed) {
+      stats.formerr++;
+      return refuse(msg, query, Rcode.FORMERR, transport, options, stats, client, undefined);
+    }
+    cookieValid = verdict === CookieVerdict.Valid;
+  }
   if (query.qclass !== RRClass.IN) {
     const chaos = query.qclass === RRClass.CH && (query.qtype === RRType.TXT || query.qtype === RRType.ANY) ? options.chaos.get(nameKeyOf(queryKey(msg, query))) : undefined;
-    return chaos ? respond(msg, query, chaos.bytes, chaos.at, transport, options, stats) : refuse(msg, query, Rcode.REFUSED, transport, options, stats);
+    return chaos ? respond(msg, query, chaos.bytes, chaos.at, transport, options, stats, client, options_, cookieValid) : refuse(msg, query, Rcode.REFUSED, transport, options, stats, client, options_, cookieValid);
   }
   // Zone transfers are not implemented: NOTIMP over UDP (where they cannot work anyway),
   // REFUSED over TCP, as a server that does not allow them answers.
   if (query.qtype === RRType.AXFR || query.qtype === RRType.IXFR) {
-    return refuse(msg, query, transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED, transport, options, stats);
+    return refuse(msg, query, transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED, transport, options, stats, client, options_, cookieValid);
   }
   // A hit in the answer cache is read in place; only a miss makes a CompiledAnswer.
   const answers = snapshot.answers;
   const at = answers.find(msg, query);
-  if (at >= 0) return respond(msg, query, answers.bytes, at, transport, options, stats);
+  if (at >= 0) return respond(msg, query, answers.bytes, at, transport, options, stats, client, options_, cookieValid);
   const compiled = answerUncached(snapshot, msg, query);
-  return respond(msg, query, compiled.bytes, compiled.at, transport, options, stats);
+  return respond(msg, query, compiled.bytes, compiled.at, transport, options, stats, client, options_, cookieValid);
 }
 
-/** The response from the compiled answer at `at` in `bytes` (wire/compile.ts). */
-function respond(msg: Buffer, query: Query, bytes: Buffer, at: number, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer {
+/** The response from the compiled answer at `at` in `bytes` (wire/compile.ts), or a rate-limited one. */
+function respond(
+  msg: Buffer,
+  query: Query,
+  bytes: Buffer,
+  at: number,
+  transport: Transport,
+  options: HandlerOptions,
+  stats: ServerStats,
+  client: ClientAddress | undefined,
+  responseOptions: ResponseOptions | undefined,
+  cookieValid: boolean,
+): Buffer | undefined {
+  const rcode = answerRcode(bytes, at);
+  if (!cookieValid && transport === 'udp' && options.rrl && client && !options.rrl.exempt(client)) {
+    const verdict = options.rrl.admit(client, classOf(bytes, at, query.qtype), answerZone(bytes, at));
+    if (verdict !== Admit.Send) return slip(verdict, msg, query, rcode, options, stats, responseOptions);
+  }
+  // RFC 8914: say why a name gets REFUSED, to a client that can read it.
+  if (rcode === Rcode.REFUSED && query.edns) (responseOptions ??= fresh()).ede = EDE_NOT_AUTHORITATIVE;
   const limit = transport === 'udp' ? udpLimit(query.edns, options.edns.udpSize) : TCP_MAX;
-  const out = assemble(msg, query, bytes, at, limit, options.edns);
+  const out = assemble(msg, query, bytes, at, limit, options.edns, responseOptions);
   if (out[2]! & 0x02) stats.truncated++; // TC
-  countQuery(stats, transport, query.qtype, answerRcode(bytes, at));
+  countQuery(stats, transport, query.qtype, rcode);
   return out;
 }
 
-/** An answer with no records (BADVERS, REFUSED, NOTIMP), counted like any other. */
-function refuse(msg: Buffer, query: Query, rcode: number, transport: Transport, options: HandlerOptions, stats: ServerStats): Buffer {
+/** An answer with no records (BADVERS, REFUSED, NOTIMP, FORMERR), counted like any other. */
+function refuse(
+  msg: Buffer,
+  query: Query,
+  rcode: number,
+  transport: Transport,
+  options: HandlerOptions,
+  stats: ServerStats,
+  client: ClientAddress | undefined,
+  responseOptions: ResponseOptions | undefined,
+  cookieValid = false,
+): Buffer | undefined {
+  if (!cookieValid) {
+    const verdict = limited(transport, options, client);
+    if (verdict !== Admit.Send) return slip(verdict, msg, query, rcode, options, stats, responseOptions);
+  }
   countQuery(stats, transport, query.qtype, rcode);
-  return emptyResponse(msg, query.id, 0, query.rd, query.questionEnd, rcode, query.edns, options.edns);
+  return emptyResponse(msg, query.id, 0, query.rd, query.questionEnd, rcode, query.edns, options.edns, responseOptions);
+}
+
+/**
+ * RFC 7873 §5.4: a query without a question, to learn a server cookie. NOERROR with the cookie,
+ * or BADCOOKIE when the server cookie sent was not valid; FORMERR when cookies are off, as for
+ * any message without a question.
+ */
+function cookieOnly(msg: Buffer, id: number, rd: boolean, edns: Edns, transport: Transport, options: HandlerOptions, stats: ServerStats, client: ClientAddress | undefined): Buffer | undefined {
+  const responseOptions = fresh();
+  const verdict = options.cookies && client ? options.cookies.respond(msg, edns, client, responseOptions) : CookieVerdict.Malformed;
+  if (options.cookies && client) countCookie(stats, verdict);
+  // Small either way (no question, a cookie): a slip is the answer itself.
+  if (verdict !== CookieVerdict.Valid && limited(transport, options, client) === Admit.Drop) return undefined;
+  if (verdict === CookieVerdict.Malformed) {
+    stats.formerr++;
+    return emptyResponse(msg, id, 0, rd, undefined, Rcode.FORMERR, options.cookies ? edns : undefined, options.edns);
+  }
+  const rcode = verdict === CookieVerdict.Invalid ? BADCOOKIE : Rcode.NOERROR;
+  if (rcode === BADCOOKIE) stats.badCookie++;
+  return emptyResponse(msg, id, 0, rd, undefined, rcode, edns, options.edns, responseOptions);
+}
+
+/** RRL's verdict for an error response (counted per prefix): Send where rate limiting does not apply. */
+function limited(transport: Transport, options: HandlerOptions, client: ClientAddress | undefined): Admit {
+  if (transport !== 'udp' || !options.rrl || !client || options.rrl.exempt(client)) return Admit.Send;
+  return options.rrl.admit(client, RrlClass.Error, 0);
+}
+
+/**
+ * A rate-limited answer: nothing, or for a slip an empty reply with TC set, so that a real
+ * client retries over TCP; to a client that sent a cookie, BADCOOKIE with a fresh server
+ * cookie instead (RFC 7873 §5.2.3 (2)), so that it retries over UDP with the cookie, which
+ * exempts it.
+ */
+function slip(verdict: Admit, msg: Buffer, query: Query, rcode: number, options: HandlerOptions, stats: ServerStats, responseOptions: ResponseOptions | undefined): Buffer | undefined {
+  if (verdict === Admit.Drop) return undefined;
+  if (responseOptions && responseOptions.cookieLength > 0) {
+    stats.badCookie++;
+    return emptyResponse(msg, query.id, 0, query.rd, query.questionEnd, BADCOOKIE, query.edns, options.edns, responseOptions);
+  }
+  stats.truncated++;
+  return emptyResponse(msg, query.id, 0, query.rd, query.questionEnd, rcode, query.edns, options.edns, undefined, true);
+}
+
+function fresh(): ResponseOptions {
+  extra.cookieLength = 0;
+  extra.ede = -1;
+  return extra;
+}
+
+function countCookie(stats: ServerStats, verdict: CookieVerdict): void {
+  if (verdict === CookieVerdict.Valid) stats.cookieValid++;
+  else if (verdict === CookieVerdict.ClientOnly) stats.cookieClientOnly++;
+  else if (verdict === CookieVerdict.Invalid) stats.cookieInvalid++;
 }

@@ -3,12 +3,14 @@
 // imported only when metrics are on: loading it takes about 50 ms of every start.
 
 import http from 'node:http';
+import process from 'node:process';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { nameToText } from '../dns/name.js';
 import type { SnapshotHolder } from './holder.js';
 import { httpCounts, type HttpStats } from './http/server.js';
 import type { ReloadSummary } from './reload.js';
+import type { ResponseRateLimiter } from './rrl.js';
 import { COUNTED_RCODES, COUNTED_TYPES, queryCount, TRANSPORTS, type ServerStats } from './stats.js';
 
 export interface ReloadRecord {
@@ -28,7 +30,14 @@ export function recordReload(r: ReloadRecord, summary: ReloadSummary): void {
   if (summary.outcome !== 'failed') r.lastSuccess = summary.at / 1000;
 }
 
-export async function buildRegistry(stats: ServerStats, holder: SnapshotHolder, reloads: ReloadRecord, last: () => ReloadSummary | undefined, http?: HttpStats): Promise<Registry> {
+export async function buildRegistry(
+  stats: ServerStats,
+  holder: SnapshotHolder,
+  reloads: ReloadRecord,
+  last: () => ReloadSummary | undefined,
+  http?: HttpStats,
+  rrl?: ResponseRateLimiter,
+): Promise<Registry> {
   const { Counter, Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
   // process_* and nodejs_*: CPU, memory, file descriptors, event loop lag, garbage collection.
@@ -66,6 +75,39 @@ export async function buildRegistry(stats: ServerStats, holder: SnapshotHolder, 
   counter('discodns_formerr_total', 'Malformed queries answered with FORMERR', () => stats.formerr);
   counter('discodns_send_errors_total', 'Responses that could not be sent', () => stats.sendErrors);
   counter('discodns_handler_bugs_total', 'Exceptions in the query handler (bugs; the query got no answer)', () => stats.handlerBugs);
+  if (rrl) {
+    counter('discodns_rrl_responses_dropped_total', 'UDP responses not sent: over the rate of their bucket (RRL)', () => rrl.dropped);
+    counter('discodns_rrl_responses_slipped_total', 'UDP responses over the rate sent as a truncated reply (or BADCOOKIE to a client with a cookie) instead (RRL slip)', () => rrl.slipped);
+    new Gauge({ name: 'discodns_rrl_buckets_in_use', help: 'RRL buckets that counted a response in the last second, of rrl.tableSize', registers: [registry], collect() { this.set(rrl.bucketsInUse()); } });
+  }
+  new Counter({
+    name: 'discodns_cookies_total',
+    help: 'Queries with a DNS COOKIE option, by what it held: valid (a server cookie of ours), client_only, invalid (a server cookie not valid here)',
+    labelNames: ['cookie'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ cookie: 'valid' }, stats.cookieValid);
+      this.inc({ cookie: 'client_only' }, stats.cookieClientOnly);
+      this.inc({ cookie: 'invalid' }, stats.cookieInvalid);
+    },
+  });
+  counter('discodns_badcookie_total', 'BADCOOKIE responses sent (RFC 7873 §5.2.3: to rate-limited clients that sent a cookie; §5.4)', () => stats.badCookie);
+  new Counter({
+    name: 'discodns_tcp_closed_by_limit_total',
+    help: 'TCP connections closed by a limit: per_source (tcp.maxPerSource), partial (tcp.partialTimeout), idle (tcp.idleTimeout)',
+    labelNames: ['limit'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ limit: 'per_source' }, stats.tcpPerSourceRefused);
+      this.inc({ limit: 'partial' }, stats.tcpPartialTimeouts);
+      this.inc({ limit: 'idle' }, stats.tcpIdleTimeouts);
+    },
+  });
+  counter('discodns_tcp_paused_total', 'Times a TCP connection stopped being read because its client did not read its answers (tcp.maxInFlight, or the write buffer full)', () => stats.tcpPaused);
+  new Gauge({ name: 'discodns_resident_memory_bytes', help: 'Resident set size of the server process', registers: [registry], collect() { this.set(process.memoryUsage.rss()); } });
+  new Gauge({ name: 'discodns_heap_used_bytes', help: 'V8 heap in use', registers: [registry], collect() { this.set(process.memoryUsage().heapUsed); } });
   new Gauge({ name: 'discodns_zones', help: 'Zones in service', registers: [registry], collect() { this.set(holder.current.zoneCount); } });
   new Gauge({ name: 'discodns_records', help: 'Records in service', registers: [registry], collect() { this.set(holder.current.recordCount); } });
   new Gauge({

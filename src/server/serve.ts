@@ -9,6 +9,7 @@ import { claimSocket, ControlError, serveControl, type ControlServer, type Handl
 import type { SnapshotHolder } from './holder.js';
 import { AutoconfigPublisher } from './http/publish.js';
 import { HttpConfigError, newHttpStats, startHttp, type HttpListener } from './http/server.js';
+import { startCookieSecrets, type CookieSecretKeeper } from './cookie-secret.js';
 import { handlerOptions } from './identity.js';
 import { listen, ListenError } from './listen.js';
 import { buildRegistry, newReloadRecord, recordReload, serveMetrics } from './metrics.js';
@@ -16,12 +17,15 @@ import { notifyReady, notifyReloading, type NotifyDone } from './notify.js';
 import { queryLogger } from './querylog.js';
 import { failedReload, ZoneReloader, type ReloadSummary, type ServedZone } from './reload.js';
 import { StateDir } from './state.js';
+import { ResponseRateLimiter } from './rrl.js';
 import { newStats, type ServerStats } from './stats.js';
 
 export interface RunningServer {
   readonly port: number;
   readonly holder: SnapshotHolder;
   readonly stats: ServerStats;
+  /** Response rate limiting, when rrl.enabled. */
+  readonly rrl: ResponseRateLimiter | undefined;
   /** Re-reads the zones directory; calls during a reload coalesce into one more. Never rejects. */
   reload(): Promise<ReloadSummary>;
   close(): Promise<void>;
@@ -55,14 +59,35 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stats = newStats();
   const reloads = newReloadRecord();
   recordReload(reloads, summary);
-  const listeners = await listen(config.listen, config.port, {
-    holder,
-    handler: handlerOptions({ udpSize: config.edns.udpSize, ...config.identity }),
-    tcp: { idleTimeoutMs: config.tcp.idleTimeout, maxConnections: config.tcp.maxConnections, maxMessageSize: config.tcp.maxMessageSize },
-    stats,
-    log,
-    queryLog: queryLogger(log, config.log.queries, config.log.querySampleRate),
-  });
+  const cookies: CookieSecretKeeper | undefined = config.cookies.enabled ? await startCookieSecrets(config.cookies, config.state, log) : undefined;
+  const rrl = config.rrl.enabled ? new ResponseRateLimiter(config.rrl, log) : undefined;
+  rrl?.start();
+  const stopAbuseGuards = (): void => {
+    cookies?.stop();
+    rrl?.stop();
+  };
+  let listeners;
+  try {
+    listeners = await listen(config.listen, config.port, {
+      holder,
+      handler: { ...handlerOptions({ udpSize: config.edns.udpSize, ...config.identity }), cookies: cookies?.jar, rrl },
+      tcp: {
+        idleTimeoutMs: config.tcp.idleTimeout,
+        maxConnections: config.tcp.maxConnections,
+        maxPerSource: config.tcp.maxPerSource,
+        maxMessageSize: config.tcp.maxMessageSize,
+        partialTimeoutMs: config.tcp.partialTimeout,
+        maxInFlight: config.tcp.maxInFlight,
+      },
+      stats,
+      log,
+      queryLog: queryLogger(log, config.log.queries, config.log.querySampleRate),
+      perSource: new Map(),
+    });
+  } catch (e) {
+    stopAbuseGuards();
+    throw e;
+  }
   const httpStats = newHttpStats();
   let autoconfigHttp: HttpListener | undefined;
   if (config.http.listen) {
@@ -71,6 +96,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     } catch (e) {
       await listeners.close();
       publisher.stop();
+      stopAbuseGuards();
       if (e instanceof HttpConfigError) throw e;
       const [address, port] = [config.http.listen.replace(/^\[?([^\]]*?)\]?:[0-9]+$/, '$1'), Number(/:([0-9]+)$/.exec(config.http.listen)?.[1])];
       throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, (e as Error).message, 'http.listen');
@@ -79,10 +105,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let metrics: http.Server | undefined;
   if (config.metrics.enabled) {
     try {
-      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, () => reloader.last(), httpStats), log);
+      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, () => reloader.last(), httpStats, rrl), log);
     } catch (e) {
       await Promise.all([listeners.close(), autoconfigHttp?.close()]);
       publisher.stop();
+      stopAbuseGuards();
       const [address, port] = [config.metrics.listen.replace(/^\[?([^\]]*?)\]?:[0-9]+$/, '$1'), Number(/:([0-9]+)$/.exec(config.metrics.listen)?.[1])];
       throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, (e as Error).message, 'metrics.listen');
     }
@@ -111,6 +138,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   } catch (e) {
     if (e instanceof ControlError && e.live) {
       publisher.stop();
+      stopAbuseGuards();
       await Promise.all([listeners.close(), autoconfigHttp?.close(), metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined]);
       throw e;
     }
@@ -130,6 +158,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     listen: config.listen,
     port: listeners.port,
     transports: ['udp', 'tcp'],
+    rrl: rrl ? { rate: config.rrl.rate, slip: config.rrl.slip, exempt: config.rrl.exempt } : false,
+    cookies: config.cookies.enabled,
     control: config.control.socket,
     state: config.state,
     ...(metrics ? { metrics: config.metrics.listen } : {}),
@@ -142,9 +172,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     port: listeners.port,
     holder,
     stats,
+    rrl,
     reload,
     close: async () => {
       publisher.stop();
+      stopAbuseGuards();
       await Promise.all([
         listeners.close(),
         autoconfigHttp?.close(),

@@ -33,10 +33,38 @@ export interface ServerStats {
   sendErrors: number;
   /** Exceptions from the handler: bugs, counted so they are visible, never fatal. */
   handlerBugs: number;
+  /** Queries whose COOKIE option held a valid server cookie, a client cookie alone, or a server cookie not valid (RFC 7873 §5.2). */
+  cookieValid: number;
+  cookieClientOnly: number;
+  cookieInvalid: number;
+  /** BADCOOKIE responses sent (RFC 7873 §5.2.3, §5.4). */
+  badCookie: number;
+  /** TCP connections closed by a limit: over tcp.maxPerSource, a partial message past tcp.partialTimeout, idle past tcp.idleTimeout. */
+  tcpPerSourceRefused: number;
+  tcpPartialTimeouts: number;
+  tcpIdleTimeouts: number;
+  /** Times a TCP connection stopped being read because its client was not reading its answers. */
+  tcpPaused: number;
 }
 
 export function newStats(): ServerStats {
-  return { queries: new Float64Array(2 * PER_TRANSPORT), droppedShort: 0, droppedResponse: 0, formerr: 0, truncated: 0, sendErrors: 0, handlerBugs: 0 };
+  return {
+    queries: new Float64Array(2 * PER_TRANSPORT),
+    droppedShort: 0,
+    droppedResponse: 0,
+    formerr: 0,
+    truncated: 0,
+    sendErrors: 0,
+    handlerBugs: 0,
+    cookieValid: 0,
+    cookieClientOnly: 0,
+    cookieInvalid: 0,
+    badCookie: 0,
+    tcpPerSourceRefused: 0,
+    tcpPartialTimeouts: 0,
+    tcpIdleTimeouts: 0,
+    tcpPaused: 0,
+  };
 }
 
 export function countQuery(stats: ServerStats, transport: Transport, qtype: number, rcode: number): void {

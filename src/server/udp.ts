@@ -3,14 +3,23 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from 'pino';
+import { ClientAddress } from './client-address.js';
 import { handleMessage, type HandlerOptions } from './handler.js';
 import type { SnapshotHolder } from './holder.js';
 import type { QueryLog } from './querylog.js';
 import type { ServerStats } from './stats.js';
 
+/**
+ * The receive buffer asked of the kernel (which caps it at net.core.rmem_max): queries that
+ * arrive while the event loop is busy for a moment (a collection, a reload's swap) wait there.
+ * With the kernel's default, about 200 KB, a 1-minute soak at 5,500 datagrams/s lost 0.06% of
+ * its queries to a full buffer; with 4 MiB, none.
+ */
+const RECEIVE_BUFFER = 4 * 1024 * 1024;
+
 export function bindUdp(address: string, port: number): Promise<dgram.Socket> {
   const family = net.isIPv6(address) ? 'udp6' : 'udp4';
-  const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6', lookup: literalLookup(family === 'udp6' ? 6 : 4) });
+  const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6', lookup: literalLookup(family === 'udp6' ? 6 : 4), recvBufferSize: RECEIVE_BUFFER });
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => {
       socket.close();
@@ -38,10 +47,12 @@ function literalLookup(family: 4 | 6): dgram.SocketOptions['lookup'] {
 
 /** Starts answering on a bound socket. */
 export function serveUdp(socket: dgram.Socket, holder: SnapshotHolder, options: HandlerOptions, stats: ServerStats, log: Logger, queryLog: QueryLog | undefined): void {
+  // Refilled for each datagram; read only by cookies and RRL, and only when they are on.
+  const client = options.rrl || options.cookies ? new ClientAddress() : undefined;
   socket.on('message', (msg, rinfo) => {
     let response: Buffer | undefined;
     try {
-      response = handleMessage(holder.current, msg, 'udp', options, stats);
+      response = handleMessage(holder.current, msg, 'udp', options, stats, client?.set(rinfo.address));
     } catch (err) {
       // A bug, not bad input: count it, log it, keep serving.
       stats.handlerBugs++;

@@ -36,8 +36,20 @@ const KEY_LENGTH = 14;
 const RCODE = 16;
 /** u8: bit 0 is AA. */
 const FLAGS = 17;
+/**
+ * u32: a tag of the zone the answer comes from (zoneTag; 0 for none: REFUSED, CHAOS), so that
+ * rate limiting can count a zone's answers together (server/rrl.ts) without a lookup on a hit.
+ */
+const ZONE = 18;
 /** The key, then the body. */
-export const ANSWER_KEY = 18;
+export const ANSWER_KEY = 22;
+
+/** A 32-bit tag of a zone, from its origin key (FNV-1a); never 0, which means no zone. */
+export function zoneTag(originKey: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < originKey.length; i++) h = Math.imul(h ^ originKey.charCodeAt(i), 0x01000193);
+  return h === 0 ? 1 : h | 0;
+}
 
 /** The rcode of each kind of lookup result: the one place where data answers get theirs. */
 export function rcodeOf(kind: LookupKind): number {
@@ -58,7 +70,7 @@ export function rcodeOf(kind: LookupKind): number {
  * length as the one asked: compression pointers aim into it, and the echoed question, whatever
  * its letter case, keeps them valid. Bodies shared by every name hold no pointer into it.
  */
-export function compiledAnswer(rcode: number, aa: boolean, ancount: number, nscount: number, arcount: number, withoutAdditional: number, key: string, body: Uint8Array): CompiledAnswer {
+export function compiledAnswer(rcode: number, aa: boolean, ancount: number, nscount: number, arcount: number, withoutAdditional: number, key: string, body: Uint8Array, zone = 0): CompiledAnswer {
   const bytes = Buffer.alloc(ANSWER_KEY + key.length + body.length);
   bytes.writeUInt32LE(body.length, BODY_LENGTH);
   bytes.writeUInt32LE(withoutAdditional, WITHOUT_ADDITIONAL);
@@ -68,6 +80,7 @@ export function compiledAnswer(rcode: number, aa: boolean, ancount: number, nsco
   bytes.writeUInt16LE(key.length, KEY_LENGTH);
   bytes[RCODE] = rcode;
   bytes[FLAGS] = aa ? 1 : 0;
+  bytes.writeInt32LE(zone, ZONE);
   bytes.write(key, ANSWER_KEY, 'latin1');
   bytes.set(body, ANSWER_KEY + key.length);
   return Object.freeze({ bytes, at: 0 });
@@ -87,6 +100,8 @@ export const answerArcount = (b: Uint8Array, at: number): number => readU16LE(b,
 export const answerKeyLength = (b: Uint8Array, at: number): number => readU16LE(b, at + KEY_LENGTH);
 export const answerRcode = (b: Uint8Array, at: number): number => b[at + RCODE]!;
 export const answerAa = (b: Uint8Array, at: number): boolean => (b[at + FLAGS]! & 1) === 1;
+/** The zoneTag of the answer's zone, 0 for none. */
+export const answerZone = (b: Uint8Array, at: number): number => b[at + ZONE]! | (b[at + ZONE + 1]! << 8) | (b[at + ZONE + 2]! << 16) | (b[at + ZONE + 3]! << 24);
 /** The whole compiled answer's length in bytes. */
 export const answerSize = (b: Uint8Array, at: number): number => ANSWER_KEY + answerKeyLength(b, at) + answerBodyLength(b, at);
 
@@ -121,13 +136,14 @@ const HEADER = 12;
 export function compileAnswer(w: MessageWriter, result: LookupResult, key = ''): CompiledAnswer {
   if (result.kind === 'refused') return REFUSED_ANSWER;
   const rcode = rcodeOf(result.kind);
-  if (result.kind === 'referral' && result.answer.length === 0) return compileCutReferral(w, result, rcode);
+  const zone = zoneTag(result.zone.origin.key);
+  if (result.kind === 'referral' && result.answer.length === 0) return compileCutReferral(w, result, rcode, zone);
   // Not isZoneNegative: a type guard would narrow away the negatives with a chain below.
   if (result.kind !== 'answer' && result.kind !== 'referral' && result.answer.length === 0) {
     w.reset(false);
     const nscount = w.rrset(result.authority);
     const body = w.buf.subarray(0, w.pos);
-    const compiled = compiledAnswer(rcode, true, 0, nscount, 0, body.length, '', body);
+    const compiled = compiledAnswer(rcode, true, 0, nscount, 0, body.length, '', body, zone);
     w.reset();
     return compiled;
   }
@@ -146,7 +162,7 @@ export function compileAnswer(w: MessageWriter, result: LookupResult, key = ''):
   const withoutAdditional = w.pos - start;
   if (result.kind === 'answer' || result.kind === 'referral') for (const rrset of result.additional) arcount += w.rrset(rrset);
   // A CNAME chain that ends in a referral: its first part is authoritative data (RFC 1034 §4.3.2).
-  return compiledAnswer(rcode, true, ancount, nscount, arcount, withoutAdditional, key, w.buf.subarray(start, w.pos));
+  return compiledAnswer(rcode, true, ancount, nscount, arcount, withoutAdditional, key, w.buf.subarray(start, w.pos), zone);
 }
 
 /**
@@ -154,14 +170,14 @@ export function compileAnswer(w: MessageWriter, result: LookupResult, key = ''):
  * glue in additional. Written without compression against the question, as the negative
  * answers are, so one body serves every name at or below the cut.
  */
-function compileCutReferral(w: MessageWriter, result: Extract<LookupResult, { kind: 'referral' }>, rcode: number): CompiledAnswer {
+function compileCutReferral(w: MessageWriter, result: Extract<LookupResult, { kind: 'referral' }>, rcode: number, zone: number): CompiledAnswer {
   w.reset(false);
   const nscount = w.rrset(result.ns);
   const withoutAdditional = w.pos;
   let arcount = 0;
   for (const rrset of result.additional) arcount += w.rrset(rrset);
   const body = w.buf.subarray(0, w.pos);
-  const compiled = compiledAnswer(rcode, false, 0, nscount, arcount, withoutAdditional, '', body);
+  const compiled = compiledAnswer(rcode, false, 0, nscount, arcount, withoutAdditional, '', body, zone);
   w.reset();
   return compiled;
 }

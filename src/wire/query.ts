@@ -14,6 +14,10 @@ export interface Edns {
   readonly dnssecOk: boolean;
   /** The client asked for our name server identifier (RFC 5001). */
   readonly nsid: boolean;
+  /** Offset in the message of the first COOKIE option's data (RFC 7873), or -1 when none. */
+  readonly cookieAt: number;
+  /** Its length in bytes, as sent (wire/cookies.ts, cookieShape, says whether it is well formed). */
+  readonly cookieLength: number;
 }
 
 export interface Query {
@@ -46,7 +50,12 @@ export type ParsedQuery =
    */
   | { readonly kind: 'formerr'; readonly id: number; readonly opcode: number; readonly rd: boolean; readonly questionEnd: number | undefined; readonly reason: string }
   /** An opcode we do not implement: NOTIMP (RFC 1035 §4.1.1), opcode echoed. */
-  | { readonly kind: 'notimp'; readonly id: number; readonly opcode: number; readonly rd: boolean; readonly questionEnd: number | undefined };
+  | { readonly kind: 'notimp'; readonly id: number; readonly opcode: number; readonly rd: boolean; readonly questionEnd: number | undefined }
+  /**
+   * No question, and an OPT with a COOKIE option: a client asking for a server cookie alone
+   * (RFC 7873 §5.4). Without a COOKIE option, no question is FORMERR.
+   */
+  | { readonly kind: 'cookie-only'; readonly id: number; readonly rd: boolean; readonly edns: Edns };
 
 const HEADER = 12;
 
@@ -62,6 +71,10 @@ export function parseQuery(msg: Buffer): ParsedQuery {
 
   if (qdcount !== 1) {
     if (opcode !== 0) return { kind: 'notimp', id, opcode, rd, questionEnd: undefined };
+    if (qdcount === 0) {
+      const records = readRecords(msg, HEADER);
+      if (typeof records !== 'string' && records && records.cookieAt >= 0) return { kind: 'cookie-only', id, rd, edns: records };
+    }
     return formerr(`QDCOUNT ${qdcount}`);
   }
 
@@ -94,37 +107,48 @@ export function parseQuery(msg: Buffer): ParsedQuery {
   const questionEnd = at + 4;
   if (opcode !== 0) return { kind: 'notimp', id, opcode, rd, questionEnd };
 
-  // Skip answer and authority records; find the OPT among the additional ones (RFC 6891 §6.1.1).
+  const edns = readRecords(msg, questionEnd);
+  if (typeof edns === 'string') return formerr(edns, questionEnd);
+  return { kind: 'query', id, opcode, rd, questionEnd, hash, qtype, qclass, edns };
+}
+
+/**
+ * Skips the answer and authority records and finds the OPT among the additional ones (RFC 6891
+ * §6.1.1), starting at `at`, just past the question: the OPT's fields, undefined when there is
+ * none, or why the records are malformed.
+ */
+function readRecords(msg: Buffer, at: number): Edns | undefined | string {
   const ancount = (msg[6]! << 8) | msg[7]!;
   const nscount = (msg[8]! << 8) | msg[9]!;
   const arcount = (msg[10]! << 8) | msg[11]!;
   let edns: Edns | undefined;
-  at = questionEnd;
   const total = ancount + nscount + arcount;
   for (let i = 0; i < total; i++) {
     const ownerAt = at;
     at = skipName(msg, at);
-    if (at < 0 || at + 10 > msg.length) return formerr('record runs past the end', questionEnd);
+    if (at < 0 || at + 10 > msg.length) return 'record runs past the end';
     const type = (msg[at]! << 8) | msg[at + 1]!;
     const rdlength = (msg[at + 8]! << 8) | msg[at + 9]!;
     const rdataAt = at + 10;
-    if (rdataAt + rdlength > msg.length) return formerr('record data runs past the end', questionEnd);
+    if (rdataAt + rdlength > msg.length) return 'record data runs past the end';
     if (type === RRType.OPT) {
-      if (i < ancount + nscount) return formerr('OPT outside the additional section', questionEnd);
-      if (edns) return formerr('two OPT records', questionEnd);
-      if (msg[ownerAt] !== 0) return formerr('OPT owner is not the root', questionEnd);
+      if (i < ancount + nscount) return 'OPT outside the additional section';
+      if (edns) return 'two OPT records';
+      if (msg[ownerAt] !== 0) return 'OPT owner is not the root';
       const options = scanOptions(msg, rdataAt, rdataAt + rdlength);
-      if (options < 0) return formerr('malformed EDNS option', questionEnd);
+      if (options < 0) return 'malformed EDNS option';
       edns = {
         udpSize: (msg[at + 2]! << 8) | msg[at + 3]!,
         version: msg[at + 5]!,
         dnssecOk: (msg[at + 6]! & 0x80) !== 0,
         nsid: (options & OPTION_NSID) !== 0,
+        cookieAt: scannedCookieAt,
+        cookieLength: scannedCookieLength,
       };
     }
     at = rdataAt + rdlength;
   }
-  return { kind: 'query', id, opcode, rd, questionEnd, hash, qtype, qclass, edns };
+  return edns;
 }
 
 /** A name byte as the cache compares it: A-Z lowered, nothing else (RFC 4343). */
@@ -182,18 +206,32 @@ function skipName(msg: Buffer, at: number): number {
 
 const OPTION_NSID = 1;
 const NSID_CODE = 3;
+const COOKIE_CODE = 10;
+
+// Where scanOptions found the first COOKIE option: parsing is synchronous, so module state
+// carries it back without an object per query.
+let scannedCookieAt = -1;
+let scannedCookieLength = 0;
 
 /**
  * Checks that each option's code and length fit in the OPT rdata (RFC 6891 §6.1.2); returns -1
- * when they do not, else bit flags of the options we act on. Other options are ignored.
+ * when they do not, else bit flags of the options we act on, and sets scannedCookieAt and
+ * scannedCookieLength. Other options are ignored.
  */
 function scanOptions(msg: Buffer, at: number, end: number): number {
   let found = 0;
+  scannedCookieAt = -1;
+  scannedCookieLength = 0;
   while (at < end) {
     if (at + 4 > end) return -1;
     const code = (msg[at]! << 8) | msg[at + 1]!;
     const len = (msg[at + 2]! << 8) | msg[at + 3]!;
     if (code === NSID_CODE) found |= OPTION_NSID;
+    // The first COOKIE option is the one read; RFC 7873 does not define a second.
+    else if (code === COOKIE_CODE && scannedCookieAt < 0) {
+      scannedCookieAt = at + 4;
+      scannedCookieLength = len;
+    }
     at += 4 + len;
   }
   return at === end ? found : -1;

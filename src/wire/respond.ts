@@ -54,14 +54,38 @@ export interface EdnsIdentity {
   readonly nsid: Buffer | undefined;
 }
 
-function optSize(edns: Edns | undefined, us: EdnsIdentity): number {
-  if (!edns) return 0;
-  return edns.nsid && us.nsid ? OPT_SIZE + 4 + us.nsid.length : OPT_SIZE;
+/**
+ * EDNS options of one response beyond NSID, which the handler fills per query (one object,
+ * reused: responses are made one at a time). Only a query with an OPT gets them.
+ */
+export interface ResponseOptions {
+  /** COOKIE option data (RFC 7873 §4): the client cookie, then our server cookie. */
+  readonly cookie: Uint8Array;
+  /** Bytes of `cookie` to send; 0: no COOKIE option. */
+  cookieLength: number;
+  /** Extended DNS Error INFO-CODE (RFC 8914 §4), without EXTRA-TEXT; -1: none. */
+  ede: number;
+}
+
+const NSID_CODE = 3;
+const COOKIE_CODE = 10;
+const EDE_CODE = 15;
+
+function optionsSize(edns: Edns, us: EdnsIdentity, extra: ResponseOptions | undefined): number {
+  let size = edns.nsid && us.nsid ? 4 + us.nsid.length : 0;
+  if (extra) {
+    if (extra.cookieLength > 0) size += 4 + extra.cookieLength;
+    if (extra.ede >= 0) size += 6;
+  }
+  return size;
+}
+
+function optSize(edns: Edns | undefined, us: EdnsIdentity, extra: ResponseOptions | undefined): number {
+  return edns ? OPT_SIZE + optionsSize(edns, us, extra) : 0;
 }
 
 /** OPT pseudo-record (RFC 6891 §6.1.2): our payload size, extended rcode, version 0, DO copied. */
-function writeOpt(out: Buffer, at: number, us: EdnsIdentity, rcode: number, edns: Edns): void {
-  const nsid = edns.nsid ? us.nsid : undefined;
+function writeOpt(out: Buffer, at: number, us: EdnsIdentity, rcode: number, edns: Edns, extra: ResponseOptions | undefined): void {
   out[at] = 0; // root owner
   out[at + 1] = 0;
   out[at + 2] = 41;
@@ -70,14 +94,27 @@ function writeOpt(out: Buffer, at: number, us: EdnsIdentity, rcode: number, edns
   out[at + 6] = 0; // version
   out[at + 7] = edns.dnssecOk ? 0x80 : 0; // DO copied; no other flag echoed
   out[at + 8] = 0;
-  if (!nsid) {
-    writeU16BE(out, at + 9, 0);
-    return;
+  writeU16BE(out, at + 9, optionsSize(edns, us, extra));
+  at += OPT_SIZE;
+  const nsid = edns.nsid ? us.nsid : undefined;
+  if (nsid) {
+    writeU16BE(out, at, NSID_CODE);
+    writeU16BE(out, at + 2, nsid.length);
+    copyBytes(nsid, 0, out, at + 4, nsid.length);
+    at += 4 + nsid.length;
   }
-  writeU16BE(out, at + 9, 4 + nsid.length);
-  writeU16BE(out, at + 11, 3); // NSID option code
-  writeU16BE(out, at + 13, nsid.length);
-  copyBytes(nsid, 0, out, at + 15, nsid.length);
+  if (!extra) return;
+  if (extra.cookieLength > 0) {
+    writeU16BE(out, at, COOKIE_CODE);
+    writeU16BE(out, at + 2, extra.cookieLength);
+    copyBytes(extra.cookie, 0, out, at + 4, extra.cookieLength);
+    at += 4 + extra.cookieLength;
+  }
+  if (extra.ede >= 0) {
+    writeU16BE(out, at, EDE_CODE);
+    writeU16BE(out, at + 2, 2);
+    writeU16BE(out, at + 4, extra.ede);
+  }
 }
 
 /**
@@ -86,9 +123,9 @@ function writeOpt(out: Buffer, at: number, us: EdnsIdentity, rcode: number, edns
  * are left out without TC (RFC 2181 §9); if the answer and authority do not fit either, TC is
  * set and only header, question and OPT go.
  */
-export function assemble(msg: Buffer, query: Query, bytes: Buffer, at: number, limit: number, us: EdnsIdentity): Buffer {
+export function assemble(msg: Buffer, query: Query, bytes: Buffer, at: number, limit: number, us: EdnsIdentity, extra?: ResponseOptions): Buffer {
   const qlen = query.questionEnd - HEADER;
-  const opt = optSize(query.edns, us);
+  const opt = optSize(query.edns, us, extra);
   const fixed = HEADER + qlen + opt;
   const bodyAt = at + ANSWER_KEY + answerKeyLength(bytes, at); // the body's bytes begin after the query key's
   const rcode = answerRcode(bytes, at);
@@ -112,13 +149,14 @@ export function assemble(msg: Buffer, query: Query, bytes: Buffer, at: number, l
   writeHeader(out, query.id, 0, answerAa(bytes, at), truncated, query.rd, rcode, [1, ancount, nscount, arcount + (opt ? 1 : 0)]);
   copyBytes(msg, HEADER, out, HEADER, qlen); // the question as sent
   copyBytes(bytes, bodyAt, out, HEADER + qlen, bodyLen);
-  if (query.edns) writeOpt(out, HEADER + qlen + bodyLen, us, rcode, query.edns);
+  if (query.edns) writeOpt(out, HEADER + qlen + bodyLen, us, rcode, query.edns, extra);
   return out;
 }
 
 /**
- * A response with no records: FORMERR, NOTIMP, REFUSED, BADVERS. The question is echoed when it
- * was sound (`questionEnd` set); an OPT is added when the query carried a usable one.
+ * A response with no records: FORMERR, NOTIMP, REFUSED, BADVERS, BADCOOKIE, or with `tc` the
+ * truncated reply a rate-limited query may get instead of its answer. The question is echoed
+ * when it was sound (`questionEnd` set); an OPT is added when the query carried a usable one.
  */
 export function emptyResponse(
   msg: Buffer,
@@ -129,12 +167,14 @@ export function emptyResponse(
   rcode: number,
   edns: Edns | undefined,
   us: EdnsIdentity,
+  extra?: ResponseOptions,
+  tc = false,
 ): Buffer {
   const qlen = questionEnd === undefined ? 0 : questionEnd - HEADER;
-  const opt = optSize(edns, us);
+  const opt = optSize(edns, us, extra);
   const out = Buffer.allocUnsafe(HEADER + qlen + opt);
-  writeHeader(out, id, opcode, false, false, rd, rcode, [qlen ? 1 : 0, 0, 0, opt ? 1 : 0]);
+  writeHeader(out, id, opcode, false, tc, rd, rcode, [qlen ? 1 : 0, 0, 0, opt ? 1 : 0]);
   copyBytes(msg, HEADER, out, HEADER, qlen);
-  if (edns) writeOpt(out, HEADER + qlen, us, rcode, edns);
+  if (edns) writeOpt(out, HEADER + qlen, us, rcode, edns, extra);
   return out;
 }
