@@ -19,7 +19,11 @@ import { byName, FORMATS, type Format } from './server/http/router.js';
 import { HttpConfigError } from './server/http/server.js';
 import { ListenError } from './server/listen.js';
 import { notifyReady, notifyReloading, notifyStopping, type NotifyDone } from './server/notify.js';
-import { startServer } from './server/serve.js';
+import { ConfigError, startServer } from './server/serve.js';
+import { loadKeyring } from './server/keyring.js';
+import { randomBytes } from 'node:crypto';
+import { formatKeyClause } from './wire/tsig-keyfile.js';
+import { ALGORITHMS, keyName, WEAK_ALGORITHMS, type TsigAlgorithm } from './wire/tsig.js';
 import { loadZones } from './server/zonefiles.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -31,6 +35,7 @@ Usage:
   discodns check  [--strict] [PATH…]
   discodns export [--zones DIR] [ZONE…]
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR]
+  discodns keygen NAME [--algorithm hmac-sha256|hmac-sha384|hmac-sha512]
   discodns --version
   discodns COMMAND --help`;
 
@@ -70,6 +75,13 @@ POST /autodiscover/autodiscover.xml), json (Outlook mobile: /autodiscover/autodi
 apple (.mobileconfig profile), pacc (/.well-known/user-agent-configuration.json; experimental).
 The domain of EMAIL must be a zone with autoconfig: on. Exit status: 0 when a client would get
 its settings (HTTP 200), 1 otherwise (the status and reason go to stderr).`,
+  keygen: `discodns keygen — print a new TSIG key, as BIND's tsig-keygen does
+
+  discodns keygen NAME [--algorithm hmac-sha256|hmac-sha384|hmac-sha512]
+
+Prints key "NAME" { algorithm …; secret "…"; }; with a random secret as long as the hash.
+Save it in a file only the service can read (chmod 600) and list that file in tsig.keyFiles;
+give the same clause to the secondary (BIND and Knot read it as it is).`,
 };
 
 const OPTIONS = {
@@ -81,6 +93,7 @@ const OPTIONS = {
   'log-format': { type: 'string' },
   strict: { type: 'boolean' },
   format: { type: 'string' },
+  algorithm: { type: 'string', short: 'a' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } satisfies ParseArgsConfig['options'];
@@ -90,6 +103,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   check: ['config', 'zones', 'strict', 'help'],
   export: ['config', 'zones', 'help'],
   autoconfig: ['config', 'zones', 'format', 'help'],
+  keygen: ['algorithm', 'help'],
 };
 
 function fail(message: string, code = 2): never {
@@ -124,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
     if (!allowed.includes(key)) fail(`--${key} does not apply to '${command}'; see discodns ${command} --help`);
   }
   if (command === 'serve' && rest.length) fail(`serve takes no arguments (got '${rest[0]}'); use --zones DIR`);
+  if (command === 'keygen') return keygen(rest, values.algorithm);
 
   let port: number | undefined;
   if (values.port !== undefined) {
@@ -160,6 +175,7 @@ async function serve(config: Config): Promise<number> {
     server = await startServer(config, log);
   } catch (e) {
     if (e instanceof HttpConfigError) fail(`cannot start the HTTP autoconfig responder: ${e.message}`, 1);
+    if (e instanceof ConfigError) fail(`configuration: ${e.message}`, 1);
     if (e instanceof ListenError) {
       const hint =
         e.code === 'EADDRINUSE'
@@ -218,9 +234,24 @@ async function check(config: Config, paths: string[], strict: boolean): Promise<
   return errors > 0 || (strict && warnings > 0) ? 1 : 0;
 }
 
-/** How serve reads definitions, for the commands that read them too. */
-function parseOptions(config: Config): { httpHost?: string } {
-  return config.http.host ? { httpHost: config.http.host } : {};
+/** How serve reads definitions, for the commands that read them too (the TSIG key names from the keyring). */
+function parseOptions(config: Config): { httpHost?: string; tsigKeys: ReadonlySet<string> } {
+  const keys = loadKeyring(config);
+  if ('error' in keys) fail(`configuration: ${keys.error}`);
+  return { ...(config.http.host ? { httpHost: config.http.host } : {}), tsigKeys: new Set(keys.keyring.keys()) };
+}
+
+/** `discodns keygen NAME`: a new key in BIND's format, as tsig-keygen prints it. */
+function keygen(args: string[], algorithm = 'hmac-sha256'): number {
+  if (args.length !== 1) fail(`keygen takes one key name (got ${args.length}); see discodns keygen --help`);
+  const n = keyName(args[0]!);
+  if (typeof n === 'string') fail(`key name '${args[0]}': ${n}`);
+  if (!Object.hasOwn(ALGORITHMS, algorithm) || WEAK_ALGORITHMS.includes(algorithm as TsigAlgorithm)) {
+    fail(`--algorithm: give hmac-sha256, hmac-sha384 or hmac-sha512`);
+  }
+  const alg = algorithm as TsigAlgorithm;
+  process.stdout.write(formatKeyClause(args[0]!.replace(/\.$/, ''), alg, randomBytes(ALGORITHMS[alg].size)));
+  return 0;
 }
 
 async function exportZones(config: Config, wanted: string[]): Promise<number> {

@@ -5,6 +5,7 @@ import { nameToText, type Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import type { Zone } from '../dns/zone.js';
 import type { AutoconfigSpec } from './autoconfig.js';
+import type { ReplicationSpec } from './replication.js';
 import { error, hasErrors, tidy, type At, type Diagnostic } from './diagnostics.js';
 import { expandZone } from './expand.js';
 import { StoredRecords } from './stored.js';
@@ -32,6 +33,8 @@ export interface ZoneContent {
   buildZone?(): Zone;
   /** The definition's `autoconfig:`, when on (the HTTP responder serves the zone). */
   readonly autoconfig?: AutoconfigSpec | undefined;
+  /** The definition's `transfer:`, `notify:` and `group:`, when written. */
+  readonly replication?: ReplicationSpec | undefined;
 }
 
 export interface BuiltZones {
@@ -64,6 +67,7 @@ class CopiedZone implements ZoneContent {
     readonly ttl: number,
     recipe: ZoneRecipe,
     readonly autoconfig?: AutoconfigSpec,
+    readonly replication?: ReplicationSpec,
   ) {
     this.#recipe = recipe;
   }
@@ -87,6 +91,7 @@ class OwnZone implements ZoneContent {
     readonly ttl: number,
     records: StoredRecords,
     readonly autoconfig?: AutoconfigSpec,
+    readonly replication?: ReplicationSpec,
   ) {
     this.#records = records;
   }
@@ -194,8 +199,8 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     let content = z.cache?.content;
     if (!content) {
       content = z.own
-        ? new OwnZone(z.origin, z.def.file, z.def.ttl, z.own.records, z.def.autoconfig)
-        : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.recipe!, z.def.autoconfig);
+        ? new OwnZone(z.origin, z.def.file, z.def.ttl, z.own.records, z.def.autoconfig, z.def.replication)
+        : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.recipe!, z.def.autoconfig, z.def.replication);
       if (z.cache) z.cache.content = content;
     }
     zones.push(content);

@@ -7,3 +7,4 @@ export { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 export type { Definition } from './schema.js';
 export { SERVICES, DEFAULT_WEIGHT, type ServiceInfo } from './services.js';
 export { Shared } from './shared.js';
+export type { NotifyTargetSpec, ReplicationSpec } from './replication.js';

@@ -6,6 +6,7 @@ import { isIP } from '../dns/ip.js';
 import { isNameError, parseName, ROOT, type Name } from '../dns/name.js';
 import { MAX_TTL } from '../dns/records.js';
 import { readAutoconfig } from './autoconfig.js';
+import { readGroup, readNotify, readTransfer, type ReplicationSpec } from './replication.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
 import { FieldReader, type Entry } from './fields.js';
 import { readServices } from './load-services.js';
@@ -38,6 +39,8 @@ export interface ParseOptions {
   readonly simple?: boolean;
   /** The configuration's http.host: where `autoconfig: on` points when its block names no host. */
   readonly httpHost?: string;
+  /** The configured TSIG keys' names (Name.key): what `transfer:` and `notify:` may name. */
+  readonly tsigKeys?: ReadonlySet<string>;
 }
 
 export function parseDefinitionFile(
@@ -109,6 +112,7 @@ function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number, opti
       : { at: soaEntry?.keyAt ?? { ...at, path: 'soa' }, serial: autoSerial(mtimeMs), ...SOA_DEFAULTS };
   const autoconfigEntry = get('autoconfig');
   const autoconfig = autoconfigEntry && readAutoconfig(r, autoconfigEntry, options);
+  const replication = readReplication(r, get, options);
   const def: Omit<Definition, 'broken'> = {
     file: r.src.file,
     zones,
@@ -124,9 +128,20 @@ function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number, opti
     aliases: section(r, get('aliases'), (e) => readAliases(r, e)),
     records: section(r, get('records'), (e) => readRecords(r, e)),
     ...(autoconfig ? { autoconfig } : {}),
+    ...(replication ? { replication } : {}),
   };
   const broken = r.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
   return compacted({ ...def, broken });
+}
+
+/** `transfer:`, `notify:`, `group:`; undefined when none is written. */
+function readReplication(r: FieldReader, get: (k: string) => Entry | undefined, options: ParseOptions): ReplicationSpec | undefined {
+  const [t, n, g] = [get('transfer'), get('notify'), get('group')];
+  if (!t && !n && !g) return undefined;
+  const transfer = t && !r.isMissing(t.node) ? readTransfer(r, t, options) : undefined;
+  const notify = n && !r.isMissing(n.node) ? readNotify(r, n, options) : undefined;
+  const group = g && !r.isMissing(g.node) ? readGroup(r, g) : undefined;
+  return Object.freeze({ ...(transfer ? { transfer } : {}), ...(notify ? { notify } : {}), ...(group !== undefined ? { group } : {}) });
 }
 
 /**

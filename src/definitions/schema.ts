@@ -4,10 +4,11 @@
 
 import type { Name } from '../dns/name.js';
 import type { AutoconfigSpec } from './autoconfig.js';
+import type { ReplicationSpec } from './replication.js';
 import type { At } from './diagnostics.js';
 import type { ServiceInfo } from './services.js';
 
-export const TOP_KEYS = ['zone', 'zones', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig'] as const;
+export const TOP_KEYS = ['zone', 'zones', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig', 'transfer', 'notify', 'group'] as const;
 export const SOA_KEYS = ['contact', 'serial', 'refresh', 'retry', 'expire', 'negative-ttl'] as const;
 export const MX_KEYS = ['host', 'preference'] as const;
 export const TARGET_KEYS = ['host', 'port', 'priority', 'weight', 'path'] as const;
@@ -103,4 +104,6 @@ export interface Definition {
   readonly records: readonly RecordLine[];
   /** `autoconfig:`, when on: the HTTP documents and the names that lead to them (autoconfig.ts). */
   readonly autoconfig?: AutoconfigSpec;
+  /** `transfer:`, `notify:` and `group:`: how the zones reach their secondaries (replication.ts). */
+  readonly replication?: ReplicationSpec;
 }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ParseOptions, ZoneContent } from '../definitions/index.js';
 import { nameToText } from '../dns/name.js';
 import type { SnapshotHolder } from './holder.js';
-import { buildSnapshotSliced, type ZoneInput } from './snapshot.js';
+import { buildSnapshotSliced, type Snapshot, type ZoneInput } from './snapshot.js';
 import { loadZones, type LoadedZones, type ParseCache } from './zonefiles.js';
 import { logDiagnostics } from './diagnostics-log.js';
 
@@ -35,6 +35,8 @@ export interface ReloaderOptions {
   readonly parse?: ParseOptions;
   /** The snapshot's inputs from the zones in service (server/http/publish.ts adds the PACC digests). */
   readonly publish?: (zones: readonly ZoneContent[]) => readonly ZoneInput[];
+  /** Called after each swap, with the snapshot replaced and the one now in service. */
+  readonly onSwap?: (before: Snapshot, after: Snapshot) => void;
 }
 
 export class ZoneReloader {
@@ -80,7 +82,7 @@ export class ZoneReloader {
           this.again = false;
           const { summary: s, snapshot } = await this.load();
           const holder = this.holder();
-          if (holder) holder.current = snapshot; // the one-step swap
+          if (holder) this.swap(holder, snapshot); // the one-step swap
           summary = s;
           this.log.info({ ...summary }, 'reloaded');
         } while (this.again);
@@ -101,7 +103,13 @@ export class ZoneReloader {
     const generation = this.generation;
     const snapshot = await buildSnapshotSliced(this.inputs([...this.served.values()].map((z) => z.content)), this.cacheSize);
     const holder = this.holder();
-    if (holder && generation === this.generation && !this.running) holder.current = snapshot;
+    if (holder && generation === this.generation && !this.running) this.swap(holder, snapshot);
+  }
+
+  private swap(holder: SnapshotHolder, snapshot: Snapshot): void {
+    const before = holder.current;
+    holder.current = snapshot;
+    this.options.onSwap?.(before, snapshot);
   }
 
   private inputs(zones: readonly ZoneContent[]): readonly ZoneInput[] {

@@ -13,11 +13,26 @@ import { buildRegistry, newReloadRecord, recordReload, serveMetrics } from './me
 import { queryLogger } from './querylog.js';
 import { ZoneReloader, type ReloadSummary } from './reload.js';
 import { newStats, type ServerStats } from './stats.js';
+import { parseAclRule, type AclRule } from '../dns/acl.js';
+import { keyName } from '../wire/tsig.js';
+import { CatalogZone } from './catalog-zone.js';
+import { IxfrHistory } from './ixfr-history.js';
+import { loadKeyring } from './keyring.js';
+import { newNotifyStats, NotifySender, type NotifyStats, type NotifyTarget } from './notify-out.js';
+import { Replication } from './replication.js';
+import { newXfrStats, type XfrOptions, type XfrStats } from './xfr.js';
+
+/** A configuration problem found at start-up (a key file, a key name): the message names the key. */
+export class ConfigError extends Error {}
 
 export interface RunningServer {
   readonly port: number;
   readonly holder: SnapshotHolder;
   readonly stats: ServerStats;
+  readonly xfrStats: XfrStats;
+  readonly notifyStats: NotifyStats;
+  /** Resolves when the IXFR history and NOTIFYs of every reload so far are handled. */
+  replicated(): Promise<void>;
   /** Re-reads the zones directory; calls during a reload coalesce into one more. */
   reload(): Promise<ReloadSummary>;
   close(): Promise<void>;
@@ -25,12 +40,32 @@ export interface RunningServer {
 
 /** Loads the zones under config.zones and starts answering; rejects with ListenError on bind failure. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const loadedKeys = loadKeyring(config);
+  if ('error' in loadedKeys) throw new ConfigError(loadedKeys.error);
+  for (const w of loadedKeys.warnings) log.warn(w);
+  const keyring = loadedKeys.keyring;
+  const now = (): number => Math.floor(Date.now() / 1000);
+  const history = config.transfer.history > 0 ? new IxfrHistory(config.transfer.history) : undefined;
+  const xfrStats = newXfrStats();
+  const notifyStats = newNotifyStats();
+  const xfr: XfrOptions = { keyring, allow: config.transfer.allow.map((t) => parseAclRule(t) as AclRule), history, stats: xfrStats, log, now };
+  const targets: NotifyTarget[] = config.notify.map((t) => {
+    const n = t.key === undefined ? undefined : keyName(t.key);
+    return { address: t.address, port: t.port ?? 53, key: n === undefined || typeof n === 'string' ? undefined : keyring.get(n.key) };
+  });
+  const sender = new NotifySender({ rate: config.transfer.notifyRate, log, stats: notifyStats });
+  const replication = new Replication({ history, sender, targets, keyring, log });
+  const catalog = config.catalog.zone ? new CatalogZone(config.catalog.zone, now) : undefined;
   const holderRef: { holder?: SnapshotHolder } = {};
   // The PACC digest TXT of each `autoconfig:` zone; an old one expiring asks for a new snapshot.
   const publisher = new AutoconfigPublisher(() => void reloader.republish());
   const reloader = new ZoneReloader(config.zones, config.cache.size, () => holderRef.holder, log, {
-    parse: config.http.host ? { httpHost: config.http.host } : {},
-    publish: (zones) => publisher.inputs(zones),
+    parse: { ...(config.http.host ? { httpHost: config.http.host } : {}), tsigKeys: new Set(keyring.keys()) },
+    publish: (zones) => {
+      const inputs = publisher.inputs(catalog ? zones.filter((z) => z.origin.key !== catalog.origin.key) : zones);
+      return catalog ? [...inputs, catalog.input(inputs)] : inputs;
+    },
+    onSwap: (before, after) => void replication.swapped(before, after),
   });
   const { summary, snapshot } = await reloader.initial();
   collectLoadGarbage(log);
@@ -41,7 +76,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   recordReload(reloads, summary, Date.now() / 1000);
   const listeners = await listen(config.listen, config.port, {
     holder,
-    handler: handlerOptions({ udpSize: config.edns.udpSize, ...config.identity }),
+    handler: { ...handlerOptions({ udpSize: config.edns.udpSize, ...config.identity }), xfr },
     tcp: { idleTimeoutMs: config.tcp.idleTimeout, maxConnections: config.tcp.maxConnections, maxMessageSize: config.tcp.maxMessageSize },
     stats,
     log,
@@ -71,6 +106,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, `metrics: ${(e as Error).message}`);
     }
   }
+  void replication.started(snapshot);
   const names = reloader.servedNames();
   log.info(
     {
@@ -91,6 +127,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     port: listeners.port,
     holder,
     stats,
+    xfrStats,
+    notifyStats,
+    replicated: () => replication.idle(),
     reload: async () => {
       autoconfigHttp?.reloadCertificate();
       try {
@@ -104,6 +143,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     close: async () => {
       publisher.stop();
+      sender.close();
       await Promise.all([listeners.close(), autoconfigHttp?.close(), metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined]);
     },
   };

@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import net from 'node:net';
 import type { Logger } from 'pino';
-import { handleMessage, type HandlerOptions } from './handler.js';
+import { handleStreamMessage, type HandlerOptions } from './handler.js';
 import type { SnapshotHolder } from './holder.js';
 import type { QueryLog } from './querylog.js';
 import type { ServerStats } from './stats.js';
@@ -68,22 +68,34 @@ function serveConnection(socket: net.Socket, ctx: TcpContext): void {
   const { holder, tcp: options, stats, log, queryLog } = ctx;
   const client = socket.remoteAddress ?? '';
   let pending: Buffer = Buffer.alloc(0);
-  // Our own timer, refreshed only when a whole message arrives: a client trickling one byte at a
-  // time cannot keep the connection forever (socket.setTimeout resets on any byte).
+  /** A zone transfer under way: its messages go out before the next query is read. */
+  let transfer: Iterator<Buffer> | undefined;
+  // Our own timer, refreshed only when a whole message arrives (or a transfer sends one): a client
+  // trickling one byte at a time cannot keep the connection forever (socket.setTimeout resets on any byte).
   const idle = setTimeout(() => socket.destroy(), options.idleTimeoutMs);
   idle.unref();
   socket.on('error', () => {
     stats.sendErrors++;
   });
   socket.on('close', () => clearTimeout(idle));
-  socket.on('drain', () => socket.resume());
-  socket.on('data', (chunk: Buffer) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+  socket.on('drain', () => {
+    if (!transfer) socket.resume();
+  });
+
+  const send = (response: Buffer): boolean => {
+    const prefix = Buffer.allocUnsafe(2);
+    prefix.writeUInt16BE(response.length, 0);
+    socket.write(prefix);
+    return socket.write(response);
+  };
+
+  /** Answers every whole message in `pending`, until a transfer starts. */
+  const answerPending = (): void => {
     let at = 0;
     // Corked: the answers to every query in this chunk leave in one writev, not one each.
     socket.cork();
     process.nextTick(() => socket.uncork());
-    while (pending.length - at >= 2) {
+    while (!transfer && pending.length - at >= 2) {
       const len = pending.readUInt16BE(at);
       if (len > options.maxMessageSize || len === 0) {
         socket.destroy();
@@ -93,22 +105,63 @@ function serveConnection(socket: net.Socket, ctx: TcpContext): void {
       const msg = pending.subarray(at + 2, at + 2 + len);
       at += 2 + len;
       idle.refresh();
-      let response: Buffer | undefined;
+      let response: Buffer | Iterator<Buffer> | undefined;
       try {
-        response = handleMessage(holder.current, msg, 'tcp', ctx.handler, stats);
+        response = handleStreamMessage(holder.current, msg, ctx.handler, stats, client);
       } catch (err) {
         stats.handlerBugs++;
         log.error({ err }, 'bug: query handler threw');
         continue;
       }
       if (!response) continue;
+      if (!(response instanceof Buffer)) {
+        transfer = response as Iterator<Buffer>;
+        // No more reading until the transfer is out: the queries after it wait their turn.
+        socket.pause();
+        setImmediate(pump);
+        break;
+      }
       if (queryLog) queryLog(response, client, 'tcp');
-      const prefix = Buffer.allocUnsafe(2);
-      prefix.writeUInt16BE(response.length, 0);
-      socket.write(prefix);
       // Backpressure: a client that pipelines without reading gets no more reads from us.
-      if (!socket.write(response)) socket.pause();
+      if (!send(response)) socket.pause();
     }
     pending = at === pending.length ? Buffer.alloc(0) : pending.subarray(at);
+  };
+
+  /**
+   * Sends the transfer's messages while the socket takes them, a few per turn of the event loop
+   * so that other clients are answered meanwhile; waits for 'drain' when the socket is full.
+   */
+  const pump = (): void => {
+    for (let n = 0; n < 4; n++) {
+      if (!transfer || socket.destroyed) return;
+      let next: IteratorResult<Buffer>;
+      try {
+        next = transfer.next();
+      } catch (err) {
+        stats.handlerBugs++;
+        log.error({ err }, 'bug: zone transfer threw');
+        socket.destroy();
+        return;
+      }
+      if (next.done) {
+        transfer = undefined;
+        socket.resume();
+        answerPending();
+        return;
+      }
+      idle.refresh();
+      if (queryLog && n === 0) queryLog(next.value, client, 'tcp');
+      if (!send(next.value)) {
+        socket.once('drain', pump);
+        return;
+      }
+    }
+    setImmediate(pump);
+  };
+
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    if (!transfer) answerPending();
   });
 }

@@ -41,7 +41,7 @@ export function serveUdp(socket: dgram.Socket, holder: SnapshotHolder, options: 
   socket.on('message', (msg, rinfo) => {
     let response: Buffer | undefined;
     try {
-      response = handleMessage(holder.current, msg, 'udp', options, stats);
+      response = handleMessage(holder.current, msg, 'udp', options, stats, rinfo.address);
     } catch (err) {
       // A bug, not bad input: count it, log it, keep serving.
       stats.handlerBugs++;

@@ -33,6 +33,8 @@ export interface Query {
   readonly qtype: number;
   readonly qclass: number;
   readonly edns: Edns | undefined;
+  /** A TSIG record ends the message (RFC 8945): the answer is verified and signed off the fast path. */
+  readonly signed: boolean;
 }
 
 export type ParsedQuery =
@@ -49,6 +51,8 @@ export type ParsedQuery =
   | { readonly kind: 'notimp'; readonly id: number; readonly opcode: number; readonly rd: boolean; readonly questionEnd: number | undefined };
 
 const HEADER = 12;
+export const OPCODE_NOTIFY = 4;
+const TSIG_TYPE = 250;
 
 export function parseQuery(msg: Buffer): ParsedQuery {
   if (msg.length < HEADER) return { kind: 'drop', reason: 'short' };
@@ -60,8 +64,10 @@ export function parseQuery(msg: Buffer): ParsedQuery {
   const qdcount = (msg[4]! << 8) | msg[5]!;
   const formerr = (reason: string, questionEnd?: number): ParsedQuery => ({ kind: 'formerr', id, opcode, rd, questionEnd, reason });
 
+  // QUERY, and NOTIFY (RFC 1996), which a primary answers itself (NOTAUTH); any other: NOTIMP.
+  const known = opcode === 0 || opcode === OPCODE_NOTIFY;
   if (qdcount !== 1) {
-    if (opcode !== 0) return { kind: 'notimp', id, opcode, rd, questionEnd: undefined };
+    if (!known) return { kind: 'notimp', id, opcode, rd, questionEnd: undefined };
     return formerr(`QDCOUNT ${qdcount}`);
   }
 
@@ -92,13 +98,14 @@ export function parseQuery(msg: Buffer): ParsedQuery {
   const qtype = (msg[at]! << 8) | msg[at + 1]!;
   const qclass = (msg[at + 2]! << 8) | msg[at + 3]!;
   const questionEnd = at + 4;
-  if (opcode !== 0) return { kind: 'notimp', id, opcode, rd, questionEnd };
+  if (!known) return { kind: 'notimp', id, opcode, rd, questionEnd };
 
   // Skip answer and authority records; find the OPT among the additional ones (RFC 6891 §6.1.1).
   const ancount = (msg[6]! << 8) | msg[7]!;
   const nscount = (msg[8]! << 8) | msg[9]!;
   const arcount = (msg[10]! << 8) | msg[11]!;
   let edns: Edns | undefined;
+  let signed = false;
   at = questionEnd;
   const total = ancount + nscount + arcount;
   for (let i = 0; i < total; i++) {
@@ -109,6 +116,7 @@ export function parseQuery(msg: Buffer): ParsedQuery {
     const rdlength = (msg[at + 8]! << 8) | msg[at + 9]!;
     const rdataAt = at + 10;
     if (rdataAt + rdlength > msg.length) return formerr('record data runs past the end', questionEnd);
+    if (type === TSIG_TYPE) signed = true;
     if (type === RRType.OPT) {
       if (i < ancount + nscount) return formerr('OPT outside the additional section', questionEnd);
       if (edns) return formerr('two OPT records', questionEnd);
@@ -124,7 +132,7 @@ export function parseQuery(msg: Buffer): ParsedQuery {
     }
     at = rdataAt + rdlength;
   }
-  return { kind: 'query', id, opcode, rd, questionEnd, hash, qtype, qclass, edns };
+  return { kind: 'query', id, opcode, rd, questionEnd, hash, qtype, qclass, edns, signed };
 }
 
 /** A name byte as the cache compares it: A-Z lowered, nothing else (RFC 4343). */
