@@ -102,7 +102,7 @@ async function waitReloaded(s: Setup, count: number): Promise<void> {
   await waitFor(10_000, async () => (s.primary.stdout.filter((l) => l.includes('"msg":"reloaded"')).length >= count ? true : undefined));
 }
 
-function scenario(name: string, available: boolean, start: (o: SecondaryOptions) => Promise<Secondary>, catalog: boolean, ixfrLog: RegExp | undefined): void {
+function scenario(name: string, available: boolean, start: (o: SecondaryOptions) => Promise<Secondary>, catalog: boolean, ixfrLog: RegExp | undefined, wholeBattery: boolean): void {
   describe.skipIf(!available)(`${name} as a secondary of discodns`, () => {
     let s: Setup | undefined;
     let reloads = 0;
@@ -120,15 +120,23 @@ function scenario(name: string, available: boolean, start: (o: SecondaryOptions)
       }
     }, 60_000);
 
-    it('answers the conformance battery as discodns does', async () => {
-      const cases = battery();
+    // Knot as Knot answers (the battery's oracle); BIND and NSD add records of their own to the
+    // authority and additional sections, so of theirs the rcode and the answer are compared.
+    it(`answers the conformance battery as discodns does${wholeBattery ? '' : ' (rcode and answer section)'}`, async () => {
+      // Meta types (OPT, 128-255) and other classes are each server's own business (BIND answers
+      // version.bind, FORMERR for class NONE): of BIND and NSD, class IN data types are compared.
+      const cases = battery().filter((c) => wholeBattery || ((c.query.qclass ?? 1) === 1 && !(c.query.qtype === 41 || (c.query.qtype >= 128 && c.query.qtype <= 255))));
       const mismatches: string[] = [];
+      const view = (o: Awaited<ReturnType<typeof run>>, c: (typeof cases)[number]): unknown => {
+        const all = comparable(o, c) as { rcode?: unknown; answer?: unknown } | string;
+        return wholeBattery || typeof all !== 'object' ? all : { rcode: all.rcode, answer: all.answer };
+      };
       for (const c of cases) {
         const [want, got] = await Promise.all([run(s!.primaryPort, c), run(s!.secondary.port, c)]);
-        if (JSON.stringify(comparable(want, c)) !== JSON.stringify(comparable(got, c))) mismatches.push(`${c.name}\n  discodns: ${JSON.stringify(comparable(want, c))}\n  ${name}: ${JSON.stringify(comparable(got, c))}`);
+        if (JSON.stringify(view(want, c)) !== JSON.stringify(view(got, c))) mismatches.push(`${c.name}\n  discodns: ${JSON.stringify(view(want, c))}\n  ${name}: ${JSON.stringify(view(got, c))}`);
       }
       expect(mismatches.slice(0, 5).join('\n')).toBe('');
-      expect(cases.length).toBeGreaterThanOrEqual(100);
+      expect(cases.length).toBeGreaterThanOrEqual(wholeBattery ? 100 : 80);
     }, 120_000);
 
     it('a changed definition reaches it within 5 s of the reload, by NOTIFY and IXFR', async () => {
@@ -171,6 +179,10 @@ function scenario(name: string, available: boolean, start: (o: SecondaryOptions)
   });
 }
 
-scenario('Knot', onPath('knotd'), startKnotSecondary, true, /\[mail\.test\.\] IXFR, incoming, remote 127\.0\.0\.1@\d+, finished/);
-scenario('BIND 9.18', onPath('named'), startBindSecondary, true, /transfer of 'mail\.test\/IN' from 127\.0\.0\.1#\d+: Transfer completed: .*IXFR|zone mail\.test\/IN: transferred serial 2026112402: TSIG 'xfr'[\s\S]*IXFR/);
-scenario('NSD 4.6', onPath('nsd'), startNsdSecondary, false, undefined);
+scenario('Knot', onPath('knotd'), startKnotSecondary, true, /\[mail\.test\.\] IXFR, incoming, remote 127\.0\.0\.1@\d+, finished/, true);
+// BIND names no transfer type in its log: 5 records (three SOAs, the old SOA, the one TXT added)
+// is the incremental answer; the whole zone is over 40.
+scenario('BIND 9.18', onPath('named'), startBindSecondary, true, /transfer of 'mail\.test\/IN' from 127\.0\.0\.1#\d+: Transfer completed: 1 messages, 5 records, .*\(serial 2026112402\)/, false);
+// NSD logs the size of what it received: the whole of mail.test is some 1,400 bytes, the increment
+// a few hundred.
+scenario('NSD 4.6', onPath('nsd'), startNsdSecondary, false, /zone mail\.test\. received update to serial 2026112402 .* of [1-9]\d{0,2} bytes/, false);

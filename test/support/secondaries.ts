@@ -174,16 +174,17 @@ export function bindSecondaryConf(dir: string, port: number, o: SecondaryOptions
     `    listen-on port ${port} { 127.0.0.1; };`,
     '    listen-on-v6 { none; };',
     '    recursion no;',
+    '    minimal-responses no-auth;',
     '    notify no;',
     '    dnssec-validation no;',
     // discodns sends NOTIFY from a port of its own; BIND takes it from the primary's address.
-    ...(o.catalog ? [`    catalog-zones { zone "${o.catalog}" default-primaries port ${o.primaryPort} key "${o.keyName}" { 127.0.0.1; } in-memory yes; };`] : []),
+    ...(o.catalog ? [`    catalog-zones { zone "${o.catalog}" default-primaries port ${o.primaryPort} { 127.0.0.1 key "${o.keyName}"; } in-memory yes; };`] : []),
     '};',
     `key "${o.keyName}" { algorithm hmac-sha256; secret "${o.secret}"; };`,
     'controls { };',
   ];
-  if (o.catalog) lines.push(`zone "${o.catalog}" { type secondary; primaries port ${o.primaryPort} key "${o.keyName}" { 127.0.0.1; }; file "catalog.db"; };`);
-  for (const z of o.zones ?? []) lines.push(`zone "${z}" { type secondary; primaries port ${o.primaryPort} key "${o.keyName}" { 127.0.0.1; }; file "${z}db"; };`);
+  if (o.catalog) lines.push(`zone "${o.catalog}" { type secondary; primaries port ${o.primaryPort} { 127.0.0.1 key "${o.keyName}"; }; file "catalog.db"; };`);
+  for (const z of o.zones ?? []) lines.push(`zone "${z}" { type secondary; primaries port ${o.primaryPort} { 127.0.0.1 key "${o.keyName}"; }; file "${z}db"; };`);
   return lines.join('\n') + '\n';
 }
 
