@@ -215,7 +215,8 @@ describe('zone transfers from the running server', () => {
       expect(incremental?.map((a) => (a.rdata.kind === 'SOA' ? `SOA ${a.rdata.serial}` : a.rdata.kind))).toEqual(['SOA 2', 'SOA 1', 'SOA 2', 'TXT', 'SOA 2']);
       const full = await transfer(server.port, [signed(ixfrQuery('small.test', 0), xfr)], transfersDone());
       // AXFR-style: the current SOA, then the zone's records (not an older SOA), then the SOA.
-      expect(full.decoded.flatMap((m) => m.answer).map((a) => a.rdata.kind)).toEqual(['SOA', 'NS', 'A', 'TXT', 'SOA']);
+      const kinds = full.decoded.flatMap((m) => m.answer).map((a) => a.rdata.kind);
+      expect([kinds[0], kinds[kinds.length - 1], kinds.slice(1, -1).sort()]).toEqual(['SOA', 'SOA', ['A', 'NS', 'TXT']]);
     });
 
     it('IXFR over UDP: the increment when it fits', async () => {
