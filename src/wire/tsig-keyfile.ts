@@ -68,8 +68,12 @@ function tokenize(text: string): Token[] | KeyProblem {
   return out;
 }
 
-/** Every `key` clause of a file: the keys, and the problems (with their lines) that stopped others. */
+/**
+ * Every key of a file: BIND's `key` clauses (tsig-keygen), or the `key:` section that Knot's
+ * `keymgr -t` prints; the keys, and the problems (with their lines) that stopped others.
+ */
 export function parseKeyFile(text: string, allowWeak: boolean): { keys: TsigKey[]; problems: KeyProblem[] } {
+  if (/^key:\s*$/m.test(text)) return parseKnotKeys(text, allowWeak);
   const tokens = tokenize(text);
   if (!Array.isArray(tokens)) return { keys: [], problems: [tokens] };
   const keys: TsigKey[] = [];
@@ -119,6 +123,47 @@ export function parseKeyFile(text: string, allowWeak: boolean): { keys: TsigKey[
     if (typeof key === 'string') problems.push({ line: nameToken.line, message: `key "${nameToken.text}": ${key}` });
     else keys.push(key);
   }
+  return { keys, problems };
+}
+
+/** Knot's form: `key:` then items of `- id: NAME`, `algorithm: ALG`, `secret: BASE64` (comments with #). */
+function parseKnotKeys(text: string, allowWeak: boolean): { keys: TsigKey[]; problems: KeyProblem[] } {
+  const keys: TsigKey[] = [];
+  const problems: KeyProblem[] = [];
+  let current: { line: number; id?: string; algorithm?: string; secret?: string } | undefined;
+  const finish = (): void => {
+    if (!current) return;
+    const { id, algorithm, secret, line } = current;
+    if (id === undefined || algorithm === undefined || secret === undefined) problems.push({ line, message: 'a key needs id, algorithm and secret' });
+    else {
+      const key = makeKey(id, algorithm, secret, allowWeak);
+      if (typeof key === 'string') problems.push({ line, message: `key ${id}: ${key}` });
+      else keys.push(key);
+    }
+    current = undefined;
+  };
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/#.*$/, '').trimEnd();
+    if (line.trim() === '' || /^key:$/.test(line)) return;
+    const m = /^\s*(-\s+)?([a-z-]+):\s*"?([^"]*)"?$/.exec(line);
+    if (!m) {
+      problems.push({ line: i + 1, message: `cannot read '${line.trim().replace(/secret:.*/, 'secret: …')}'` });
+      return;
+    }
+    if (m[1]) {
+      finish();
+      current = { line: i + 1 };
+    }
+    if (!current) {
+      problems.push({ line: i + 1, message: "expected '- id: NAME' to start a key" });
+      return;
+    }
+    if (m[2] === 'id') current.id = m[3]!;
+    else if (m[2] === 'algorithm') current.algorithm = m[3]!;
+    else if (m[2] === 'secret') current.secret = m[3]!;
+    else problems.push({ line: i + 1, message: `unknown key setting '${m[2]}' (a key has id, algorithm, secret)` });
+  });
+  finish();
   return { keys, problems };
 }
 
