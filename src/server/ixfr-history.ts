@@ -95,6 +95,8 @@ export interface HistoryJournal {
 
 export class IxfrHistory {
   readonly #zones = new Map<string, Entry[]>();
+  /** Each zone's name as the journal writes it, by origin key. */
+  readonly #names = new Map<string, string>();
   /** Bodies by text, each with how many entries hold it: one object per distinct change. */
   readonly #bodies = new Map<string, { body: Body; refs: number }>();
 
@@ -111,11 +113,35 @@ export class IxfrHistory {
   }
 
   /** Adds an entry to a zone's list (no journal write: for reading the journal back). */
-  restore(zoneKey: string, entry: Entry): void {
-    this.#push(zoneKey, { ...entry, body: this.intern(entry.body) });
+  restore(origin: Name, entry: Entry): void {
+    this.#push(origin, { ...entry, body: this.intern(entry.body) });
   }
 
-  #push(zoneKey: string, entry: Entry): void {
+  /** The zone's name as the journal writes it. */
+  zoneOf(key: string): string {
+    return this.#names.get(key) ?? '';
+  }
+
+  /**
+   * After the first load: a zone's history is kept only if it leads to the serial served now
+   * (a zone changed while the server was down has no record of how). Returns how many were dropped.
+   */
+  validate(zones: ReadonlyMap<string, Zone>): number {
+    let dropped = 0;
+    for (const [key, list] of [...this.#zones]) {
+      const zone = zones.get(key);
+      if (zone && list[list.length - 1]?.to === zone.serial) continue;
+      for (const e of list) this.#release(e);
+      this.#zones.delete(key);
+      this.#names.delete(key);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  #push(origin: Name, entry: Entry): void {
+    const zoneKey = origin.key;
+    if (!this.#names.has(zoneKey)) this.#names.set(zoneKey, zoneText(origin));
     let list = this.#zones.get(zoneKey);
     if (!list) this.#zones.set(zoneKey, (list = []));
     list.push(entry);
@@ -139,7 +165,7 @@ export class IxfrHistory {
     const body = difference(origin, before, after);
     if (!body) return;
     const entry = { from, to, body: this.intern(body) };
-    this.#push(origin.key, entry);
+    this.#push(origin, entry);
     this.journal?.append(zoneText(origin), entry);
   }
 
@@ -149,6 +175,7 @@ export class IxfrHistory {
     if (!list) return;
     for (const e of list) this.#release(e);
     this.#zones.delete(origin.key);
+    this.#names.delete(origin.key);
     this.journal?.forget(zoneText(origin));
   }
 

@@ -19,6 +19,8 @@ export interface ReplicationOptions {
   readonly targets: readonly NotifyTarget[];
   readonly keyring: Keyring;
   readonly log: Logger;
+  /** Called when a swap's history is recorded: the journal writes it out. */
+  readonly recorded?: () => void;
 }
 
 export class Replication {
@@ -77,6 +79,7 @@ export class Replication {
         }
       }
       if (history) for (const [key, zone] of before.catalog.zones) if (!after.catalog.zones.has(key)) history.forget(zone.origin);
+      this.options.recorded?.();
       if (changed) this.options.log.debug({ changed, notifying: this.options.sender.pending }, 'serials changed');
     });
   }

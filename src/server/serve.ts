@@ -17,6 +17,7 @@ import { parseAclRule, type AclRule } from '../dns/acl.js';
 import { keyName } from '../wire/tsig.js';
 import { CatalogZone } from './catalog-zone.js';
 import { IxfrHistory } from './ixfr-history.js';
+import { IxfrJournal } from './ixfr-journal.js';
 import { loadKeyring } from './keyring.js';
 import { newNotifyStats, NotifySender, type NotifyStats, type NotifyTarget } from './notify-out.js';
 import { Replication } from './replication.js';
@@ -45,7 +46,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   for (const w of loadedKeys.warnings) log.warn(w);
   const keyring = loadedKeys.keyring;
   const now = (): number => Math.floor(Date.now() / 1000);
-  const history = config.transfer.history > 0 ? new IxfrHistory(config.transfer.history) : undefined;
+  const journal = config.transfer.history > 0 ? new IxfrJournal(config.state, log) : undefined;
+  const history = journal ? new IxfrHistory(config.transfer.history, journal) : undefined;
+  if (history) journal?.load(history);
   const xfrStats = newXfrStats();
   const notifyStats = newNotifyStats();
   const xfr: XfrOptions = { keyring, allow: config.transfer.allow.map((t) => parseAclRule(t) as AclRule), history, stats: xfrStats, log, now };
@@ -54,7 +57,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     return { address: t.address, port: t.port ?? 53, key: n === undefined || typeof n === 'string' ? undefined : keyring.get(n.key) };
   });
   const sender = new NotifySender({ rate: config.transfer.notifyRate, log, stats: notifyStats });
-  const replication = new Replication({ history, sender, targets, keyring, log });
+  const replication = new Replication({ history, sender, targets, keyring, log, recorded: () => journal?.flush() });
   const catalog = config.catalog.zone ? new CatalogZone(config.catalog.zone, now) : undefined;
   const holderRef: { holder?: SnapshotHolder } = {};
   // The PACC digest TXT of each `autoconfig:` zone; an old one expiring asks for a new snapshot.
@@ -68,6 +71,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     onSwap: (before, after) => void replication.swapped(before, after),
   });
   const { summary, snapshot } = await reloader.initial();
+  const dropped = history?.validate(snapshot.catalog.zones) ?? 0;
+  if (dropped) log.info({ zones: dropped }, 'IXFR history dropped for zones whose serial it does not lead to');
   collectLoadGarbage(log);
   const holder: SnapshotHolder = { current: snapshot };
   holderRef.holder = holder;

@@ -228,6 +228,16 @@ describe('zone transfers from the running server', () => {
       expect(d.answer).toHaveLength(5);
     });
 
+    it('after a restart the history is still there (the state directory\'s journal)', async () => {
+      await server.stop();
+      server = await startDiscodns(join(dir, 'zones'), ['--config', join(dir, 'config.json')]);
+      const r = await transfer(server.port, [signed(ixfrQuery('small.test', 1), xfr)], transfersDone());
+      expect(r.decoded.flatMap((m) => m.answer).map((a) => (a.rdata.kind === 'SOA' ? `SOA ${a.rdata.serial}` : a.rdata.kind))).toEqual(['SOA 2', 'SOA 1', 'SOA 2', 'TXT', 'SOA 2']);
+      const { readFileSync } = await import('node:fs');
+      const journal = readFileSync(join(dir, 'state', 'journal', 'ixfr'), 'utf8');
+      expect(journal).toContain('"zone":"small.test.","from":1,"to":2');
+    });
+
     it('IXFR over UDP of a zone that does not fit: its SOA alone, TC set (RFC 1995 §2)', async () => {
       const { udpExchange } = await import('../support/query.js');
       const reply = await udpExchange(server.port, signed(ixfrQuery('big.test', 1, 32), xfr));
