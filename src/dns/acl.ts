@@ -29,6 +29,7 @@ export function addressBytes(text: string): Buffer | undefined {
 
 /** A rule from its text, or what is wrong with it. */
 export function parseAclRule(text: string): AclRule | string {
+  if (text.trim() === '') return `'${text}' is empty: give a prefix, "key NAME", or both`;
   const words = text.trim().split(/\s+/);
   let prefix: AclRule['prefix'];
   let key: Name | undefined;

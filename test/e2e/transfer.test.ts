@@ -101,6 +101,8 @@ describe('zone transfers from the running server', () => {
     await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'zones')));
     await writeFile(join(dir, 'zones', 'big.yaml'), bigZone());
     await writeFile(join(dir, 'zones', 'small.yaml'), SMALL(1));
+    await writeFile(join(dir, 'zones', 'open.yaml'), 'zone: open.test\nnameservers: [ns1.provider.example.]\ntransfer: { allow: [127.0.0.1] }\n');
+    await writeFile(join(dir, 'zones', 'closed.yaml'), 'zone: closed.test\nnameservers: [ns1.provider.example.]\ntransfer: none\n');
     await writeFile(keyFile(), `key "xfr" { algorithm hmac-sha256; secret "${SECRET.toString('base64')}"; };\nkey "other" { algorithm hmac-sha256; secret "${OTHER.toString('base64')}"; };\n`, { mode: 0o600 });
     await writeFile(join(dir, 'config.json'), JSON.stringify({ tsig: { keyFiles: [keyFile()] }, transfer: { allow: ['key xfr', '192.0.2.0/24'] }, state: join(dir, 'state') }));
     server = await startDiscodns(join(dir, 'zones'), ['--config', join(dir, 'config.json')]);
@@ -160,6 +162,19 @@ describe('zone transfers from the running server', () => {
       const lines = server.stdout.filter((l) => l.includes('"msg":"transfer refused"') && l.includes('big.test.'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).not.toContain(SECRET.toString('base64'));
+    });
+  });
+
+  describe("a definition's transfer: adds to the global rules, or with none removes them", () => {
+    it('transfer: { allow: [127.0.0.1] }: unsigned from loopback, allowed', async () => {
+      const { decoded } = await transfer(server.port, [query('open.test', 252)], transfersDone());
+      expect(decoded[0]!.rcode).toBe(0);
+      expect(decoded.flatMap((m) => m.answer).filter((a) => a.type === 6)).toHaveLength(2);
+    });
+    it('transfer: none: even the allowed key is refused', async () => {
+      const { decoded } = await transfer(server.port, [signed(query('closed.test', 252), xfr)], transfersDone());
+      expect(decoded[0]!.rcode).toBe(5);
+      expect(decoded[0]!.answer).toEqual([]);
     });
   });
 
