@@ -103,7 +103,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let metrics: http.Server | undefined;
   if (config.metrics.enabled) {
     try {
-      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, httpStats), log);
+      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, httpStats, xfrStats, notifyStats), log);
     } catch (e) {
       await Promise.all([listeners.close(), autoconfigHttp?.close()]);
       publisher.stop();
