@@ -22,7 +22,12 @@ export interface Secondary {
 }
 
 export interface SecondaryOptions {
-  /** discodns's port on 127.0.0.1. */
+  /** discodns's address (default 127.0.0.1) and port. */
+  readonly primaryAddress?: string;
+  /** The secondary's own address (default 127.0.0.1). */
+  readonly listen?: string;
+  /** Settings for a test run by an unprivileged caller (NSD: no user switch, no RRL); default true. */
+  readonly forTests?: boolean;
   readonly primaryPort: number;
   readonly keyName: string;
   readonly secret: string;
@@ -103,7 +108,7 @@ export async function waitFor<T>(ms: number, check: () => Promise<T | undefined>
 export function knotSecondaryConf(dir: string, port: number, o: SecondaryOptions): string {
   const lines = [
     'server:',
-    `    listen: 127.0.0.1@${port}`,
+    `    listen: ${o.listen ?? '127.0.0.1'}@${port}`,
     `    rundir: "${dir}"`,
     '    identity: ""',
     '    version: ""',
@@ -119,11 +124,11 @@ export function knotSecondaryConf(dir: string, port: number, o: SecondaryOptions
     `    secret: ${o.secret}`,
     'remote:',
     '  - id: discodns',
-    `    address: 127.0.0.1@${o.primaryPort}`,
+    `    address: ${o.primaryAddress ?? '127.0.0.1'}@${o.primaryPort}`,
     `    key: ${o.keyName}`,
     'acl:',
     '  - id: notify-from-discodns',
-    '    address: 127.0.0.1',
+    `    address: ${o.primaryAddress ?? '127.0.0.1'}`,
     `    key: ${o.keyName}`,
     '    action: notify',
     'template:',
@@ -171,20 +176,20 @@ export function bindSecondaryConf(dir: string, port: number, o: SecondaryOptions
     'options {',
     `    directory "${dir}";`,
     `    pid-file "${dir}/named.pid";`,
-    `    listen-on port ${port} { 127.0.0.1; };`,
+    `    listen-on port ${port} { ${o.listen ?? '127.0.0.1'}; };`,
     '    listen-on-v6 { none; };',
     '    recursion no;',
     '    minimal-responses no-auth;',
     '    notify no;',
     '    dnssec-validation no;',
     // discodns sends NOTIFY from a port of its own; BIND takes it from the primary's address.
-    ...(o.catalog ? [`    catalog-zones { zone "${o.catalog}" default-primaries port ${o.primaryPort} { 127.0.0.1 key "${o.keyName}"; } in-memory yes; };`] : []),
+    ...(o.catalog ? [`    catalog-zones { zone "${o.catalog}" default-primaries port ${o.primaryPort} { ${o.primaryAddress ?? '127.0.0.1'} key "${o.keyName}"; } in-memory yes; };`] : []),
     '};',
     `key "${o.keyName}" { algorithm hmac-sha256; secret "${o.secret}"; };`,
     'controls { };',
   ];
-  if (o.catalog) lines.push(`zone "${o.catalog}" { type secondary; primaries port ${o.primaryPort} { 127.0.0.1 key "${o.keyName}"; }; file "catalog.db"; };`);
-  for (const z of o.zones ?? []) lines.push(`zone "${z}" { type secondary; primaries port ${o.primaryPort} { 127.0.0.1 key "${o.keyName}"; }; file "${z}db"; };`);
+  if (o.catalog) lines.push(`zone "${o.catalog}" { type secondary; primaries port ${o.primaryPort} { ${o.primaryAddress ?? '127.0.0.1'} key "${o.keyName}"; }; file "catalog.db"; };`);
+  for (const z of o.zones ?? []) lines.push(`zone "${z}" { type secondary; primaries port ${o.primaryPort} { ${o.primaryAddress ?? '127.0.0.1'} key "${o.keyName}"; }; file "${z}db"; };`);
   return lines.join('\n') + '\n';
 }
 
@@ -221,9 +226,9 @@ export async function startBindSecondary(o: SecondaryOptions): Promise<Secondary
 export function nsdSecondaryConf(dir: string, port: number, o: SecondaryOptions): string {
   const lines = [
     'server:',
-    `  ip-address: 127.0.0.1@${port}`,
+    `  ip-address: ${o.listen ?? '127.0.0.1'}@${port}`,
     '  server-count: 1',
-    '  username: ""',
+    ...(o.forTests === false ? [] : ['  username: ""']),
     `  zonesdir: "${dir}"`,
     '  database: ""',
     `  pidfile: "${dir}/nsd.pid"`,
@@ -231,7 +236,7 @@ export function nsdSecondaryConf(dir: string, port: number, o: SecondaryOptions)
     `  zonelistfile: "${dir}/zone.list"`,
     `  logfile: "${dir}/nsd.log"`,
     '  verbosity: 2',
-    '  rrl-ratelimit: 0',
+    ...(o.forTests === false ? [] : ['  rrl-ratelimit: 0']),
     'remote-control:',
     '  control-enable: no',
     'key:',
@@ -240,8 +245,8 @@ export function nsdSecondaryConf(dir: string, port: number, o: SecondaryOptions)
     `  secret: "${o.secret}"`,
     'pattern:',
     '  name: discodns',
-    `  request-xfr: 127.0.0.1@${o.primaryPort} ${o.keyName}`,
-    `  allow-notify: 127.0.0.1 ${o.keyName}`,
+    `  request-xfr: ${o.primaryAddress ?? '127.0.0.1'}@${o.primaryPort} ${o.keyName}`,
+    `  allow-notify: ${o.primaryAddress ?? '127.0.0.1'} ${o.keyName}`,
   ];
   for (const z of o.zones ?? []) lines.push('zone:', `  name: ${z}`, `  zonefile: "${z}zone"`, '  include-pattern: discodns');
   return lines.join('\n') + '\n';
