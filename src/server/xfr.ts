@@ -7,7 +7,7 @@ import { Buffer } from 'node:buffer';
 import { pino, type Logger } from 'pino';
 import { aclAllows, type AclRule } from '../dns/acl.js';
 import { nameFromWire, nameToText } from '../dns/name.js';
-import type { RRset } from '../dns/records.js';
+import type { ResourceRecord, RRset } from '../dns/records.js';
 import { transferRRsets } from '../dns/transfer.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
 import type { Zone } from '../dns/zone.js';
@@ -158,14 +158,16 @@ export function handleSpecial(req: SpecialRequest, options: XfrOptions | undefin
 
   let rrsets: Iterable<RRset>;
   let kind: keyof XfrStats['served'] = 'axfr';
+  const source = req.snapshot.sources?.get(zone.origin.key);
+  const records = source ? () => source.records : undefined;
   if (query.qtype === RRType.IXFR) {
     const serial = clientSerial(msg, zone);
     if (serial === undefined) return refuse(Rcode.FORMERR, 'formerr');
-    const chosen = ixfrRRsets(zone, serial, o.history);
+    const chosen = ixfrRRsets(zone, serial, o.history, records);
     rrsets = chosen.rrsets;
     kind = chosen.kind;
   } else {
-    rrsets = transferRRsets(zone);
+    rrsets = transferRRsets(zone, records);
   }
   o.stats.served[kind]++;
   const q: TransferQuestion = { id: query.id, rd: query.rd, ...question, ednsUdpSize: ednsSize };
@@ -226,10 +228,10 @@ function serialAtOrAfter(a: number, b: number): boolean {
  * What an IXFR answer carries (RFC 1995 §4): one SOA when the client is current, the
  * differences from its serial when the history reaches back to it, else the whole zone.
  */
-export function ixfrRRsets(zone: Zone, serial: number, history: IxfrHistory | undefined): { rrsets: Iterable<RRset>; kind: 'ixfr' | 'ixfr-full' | 'ixfr-current' } {
+export function ixfrRRsets(zone: Zone, serial: number, history: IxfrHistory | undefined, records?: () => readonly ResourceRecord[]): { rrsets: Iterable<RRset>; kind: 'ixfr' | 'ixfr-full' | 'ixfr-current' } {
   if (serialAtOrAfter(serial, zone.serial)) return { rrsets: [zone.soa], kind: 'ixfr-current' };
   const differences = history?.since(zone, serial);
-  if (!differences) return { rrsets: transferRRsets(zone), kind: 'ixfr-full' };
+  if (!differences) return { rrsets: transferRRsets(zone, records), kind: 'ixfr-full' };
   return {
     kind: 'ixfr',
     rrsets: (function* () {
