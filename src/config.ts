@@ -381,7 +381,8 @@ export function loadConfig(file: string | undefined, flags: ConfigFlags, env: No
       return { error: 'configuration: http.tls.cert and http.tls.key go together: set both (HTTPS) or neither (plain HTTP, behind a TLS proxy)' };
     }
   } catch (e) {
-    return { error: `configuration: ${(e as Error).message}` };
+    // convict quotes the value it rejected: never a TSIG secret.
+    return { error: `configuration: ${(e as Error).message.replace(/"secret":\s*"[^"]*"/g, '"secret":"…"')}` };
   }
   return { config: deepFreeze(conf.getProperties() as unknown as Config) };
 }
