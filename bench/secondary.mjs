@@ -191,6 +191,7 @@ console.log(
       axfrBytes: bytes,
       catalogAxfr: catalogLine ? { messages: Number(catalogLine[1]), bytes: Number(catalogLine[2]) } : undefined,
       reloadToServedOnKnotSeconds: notifyDelay === undefined ? undefined : +notifyDelay.toFixed(3),
+      reloadMs: out.filter((l) => l.includes('"msg":"reloaded"')).map((l) => JSON.parse(l).ms)[0],
       ixfrForOneRecord: ixfr,
       discodnsRssMb: Math.round(rss),
     },
