@@ -24,7 +24,11 @@ import { notifyReady, notifyStopping, type NotifyDone } from './server/notify.js
 import { importFile } from './server/import-file.js';
 import { StartError, type ReloadSummary } from './server/reload.js';
 import { withServedSerials } from './server/serials.js';
-import { startServer, type RunningServer } from './server/serve.js';
+import { ConfigError, startServer, type RunningServer } from './server/serve.js';
+import { loadKeyring } from './server/keyring.js';
+import { randomBytes } from 'node:crypto';
+import { formatKeyClause } from './wire/tsig-keyfile.js';
+import { ALGORITHMS, keyName, WEAK_ALGORITHMS, type TsigAlgorithm } from './wire/tsig.js';
 import { StateDir } from './server/state.js';
 import { loadZones } from './server/zonefiles.js';
 
@@ -39,6 +43,7 @@ Usage:
   discodns ctl    [--config FILE] [--state DIR] [--socket PATH] status|zones|zone NAME|reload|check
   discodns import FILE.zone [--origin NAME] [--write DIR]
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR]
+  discodns keygen NAME [--algorithm hmac-sha256|hmac-sha384|hmac-sha512]
   discodns --version
   discodns COMMAND --help`;
 
@@ -106,6 +111,13 @@ POST /autodiscover/autodiscover.xml), json (Outlook mobile: /autodiscover/autodi
 apple (.mobileconfig profile), pacc (/.well-known/user-agent-configuration.json; experimental).
 The domain of EMAIL must be a zone with autoconfig: on. Exit status: 0 when a client would get
 its settings (HTTP 200), 1 otherwise (the status and reason go to stderr).`,
+  keygen: `discodns keygen — print a new TSIG key, as BIND's tsig-keygen does
+
+  discodns keygen NAME [--algorithm hmac-sha256|hmac-sha384|hmac-sha512]
+
+Prints key "NAME" { algorithm …; secret "…"; }; with a random secret as long as the hash.
+Save it in a file only the service can read (chmod 600) and list that file in tsig.keyFiles;
+give the same clause to the secondary (BIND and Knot read it as it is).`,
 };
 
 const OPTIONS = {
@@ -123,6 +135,7 @@ const OPTIONS = {
   split: { type: 'string' },
   origin: { type: 'string' },
   write: { type: 'string' },
+  algorithm: { type: 'string', short: 'a' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } satisfies ParseArgsConfig['options'];
@@ -134,6 +147,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ctl: ['config', 'state', 'socket', 'help'],
   autoconfig: ['config', 'zones', 'format', 'help'],
   import: ['origin', 'write', 'help'],
+  keygen: ['algorithm', 'help'],
 };
 
 function fail(message: string, code = 2): never {
@@ -174,6 +188,7 @@ async function main(argv: string[]): Promise<number> {
     if (rest.length !== 1) fail(`import takes one zone file (got ${rest.length}); see discodns import --help`);
     return importFile(rest[0]!, { ...(values.origin !== undefined ? { origin: values.origin } : {}), ...(values.write !== undefined ? { write: values.write } : {}) }, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
   }
+  if (command === 'keygen') return keygen(rest, values.algorithm);
 
   let port: number | undefined;
   if (values.port !== undefined) {
@@ -246,6 +261,7 @@ async function serve(config: Config): Promise<number> {
     server = await startServer(config, log);
   } catch (e) {
     if (e instanceof HttpConfigError) fail(`cannot start the HTTP autoconfig responder: ${e.message}`, 1);
+    if (e instanceof ConfigError) fail(`configuration: ${e.message}`, 1);
     if (e instanceof ListenError) {
       const hint =
         e.code === 'EADDRINUSE'
@@ -295,9 +311,29 @@ function idnZones(zones: readonly { origin: Name }[]): string {
     .join('');
 }
 
+/** `discodns keygen NAME`: a new key in BIND's format, as tsig-keygen prints it. */
+function keygen(args: string[], algorithm = 'hmac-sha256'): number {
+  if (args.length !== 1) fail(`keygen takes one key name (got ${args.length}); see discodns keygen --help`);
+  const n = keyName(args[0]!);
+  if (typeof n === 'string') fail(`key name '${args[0]}': ${n}`);
+  if (!Object.hasOwn(ALGORITHMS, algorithm) || WEAK_ALGORITHMS.includes(algorithm as TsigAlgorithm)) {
+    fail(`--algorithm: give hmac-sha256, hmac-sha384 or hmac-sha512`);
+  }
+  const alg = algorithm as TsigAlgorithm;
+  process.stdout.write(formatKeyClause(args[0]!.replace(/\.$/, ''), alg, randomBytes(ALGORITHMS[alg].size)));
+  return 0;
+}
+
 /** How serve reads definitions, for the commands that read them too. */
-function parseOptions(config: Config): { httpHost?: string; external?: readonly string[] } {
-  return { ...(config.http.host ? { httpHost: config.http.host } : {}), ...(config.external.length ? { external: config.external } : {}) };
+function parseOptions(config: Config): { httpHost?: string; external?: readonly string[]; tsigKeys: ReadonlySet<string> } {
+  // The TSIG key names that transfer: and notify: may name.
+  const keys = loadKeyring(config);
+  if ('error' in keys) fail(`configuration: ${keys.error}`);
+  return {
+    ...(config.http.host ? { httpHost: config.http.host } : {}),
+    ...(config.external.length ? { external: config.external } : {}),
+    tsigKeys: new Set(keys.keyring.keys()),
+  };
 }
 
 async function exportZones(config: Config, wanted: string[], split: string | undefined): Promise<number> {

@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parsePrefix } from './server/client-address.js';
+import { parseAclRule } from './dns/acl.js';
+import { isNameError, parseName } from './dns/name.js';
+import { makeKey } from './wire/tsig-keyfile.js';
 
 function listenAddresses(value: unknown): asserts value is string[] {
   if (!Array.isArray(value) || value.length === 0) throw new Error('must list at least one IP address, e.g. ["127.0.0.1", "::1"]');
@@ -72,6 +75,54 @@ function fraction(value: unknown): void {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error('must be a number from 0 to 1');
 }
 
+/** A list of strings, each checked by `check` (which returns what is wrong, or undefined). */
+function listOf(what: string, check: (s: string) => string | undefined) {
+  return (value: unknown): void => {
+    if (!Array.isArray(value)) throw new Error(`must be a list of ${what}`);
+    value.forEach((v, i) => {
+      if (typeof v !== 'string') throw new Error(`[${i}] must be ${what}`);
+      const problem = check(v);
+      if (problem) throw new Error(`[${i}]: ${problem}`);
+    });
+  };
+}
+
+/** tsig.keys: [{ name, algorithm, secret }]; a bad secret is reported without being shown. */
+function tsigKeys(value: unknown): void {
+  if (!Array.isArray(value)) throw new Error('must be a list of { "name": "xfr", "algorithm": "hmac-sha256", "secret": "<base64>" }');
+  value.forEach((k: unknown, i) => {
+    const o = (k && typeof k === 'object' ? k : {}) as Record<string, unknown>;
+    const extra = Object.keys(o).find((x) => !['name', 'algorithm', 'secret'].includes(x));
+    if (extra) throw new Error(`[${i}]: unknown key '${extra}' (a key has name, algorithm, secret)`);
+    if (typeof o.name !== 'string' || typeof o.algorithm !== 'string' || typeof o.secret !== 'string') {
+      throw new Error(`[${i}] needs "name", "algorithm" and "secret" as strings`);
+    }
+    // allowWeak is checked when the keyring is built; here only the shape.
+    const key = makeKey(o.name, o.algorithm, o.secret, true);
+    if (typeof key === 'string') throw new Error(`[${i}] (${o.name}): ${key}`);
+  });
+}
+
+/** notify: [{ address, port?, key? }]. */
+function notifyTargets(value: unknown): void {
+  if (!Array.isArray(value)) throw new Error('must be a list of { "address": "192.0.2.53", "port": 53, "key": "xfr" }');
+  value.forEach((t: unknown, i) => {
+    const o = (t && typeof t === 'object' ? t : {}) as Record<string, unknown>;
+    const extra = Object.keys(o).find((x) => !['address', 'port', 'key'].includes(x));
+    if (extra) throw new Error(`[${i}]: unknown key '${extra}' (a target has address, port, key)`);
+    if (typeof o.address !== 'string' || net.isIP(o.address) === 0) throw new Error(`[${i}].address must be an IP address`);
+    if (o.port !== undefined && (typeof o.port !== 'number' || !Number.isInteger(o.port) || o.port < 1 || o.port > 65535)) throw new Error(`[${i}].port must be a port number from 1 to 65535`);
+    if (o.key !== undefined && (typeof o.key !== 'string' || o.key === '')) throw new Error(`[${i}].key must be the name of a configured TSIG key`);
+  });
+}
+
+/** '' (no catalog zone) or a domain name. */
+function zoneName(value: unknown): void {
+  if (value === '') return;
+  const n = typeof value === 'string' ? parseName(value.endsWith('.') ? value : `${value}.`) : { error: 'not a string' };
+  if (isNameError(n)) throw new Error(`must be a domain name such as catalog.invalid, or empty: ${n.error}`);
+}
+
 const schema = {
   listen: {
     doc: 'Addresses to answer on, UDP and TCP',
@@ -98,7 +149,7 @@ const schema = {
     env: 'DISCODNS_ZONES',
   },
   state: {
-    doc: 'State directory: what must outlive a restart (last-known-good copies of definitions, zone serials)',
+    doc: 'State directory: what must outlive a restart (last-known-good copies of definitions, zone serials, IXFR history, the cookie secret)',
     format: nonEmpty,
     default: 'state',
     env: 'DISCODNS_STATE',
@@ -303,6 +354,59 @@ const schema = {
       },
     },
   },
+  tsig: {
+    keys: {
+      doc: 'TSIG keys: [{ "name": "xfr", "algorithm": "hmac-sha256", "secret": "<base64>" }] (discodns keygen NAME makes one)',
+      format: tsigKeys,
+      default: [] as { name: string; algorithm: string; secret: string }[],
+    },
+    keyFiles: {
+      doc: 'Files of TSIG keys in BIND\'s format (key "xfr" { algorithm hmac-sha256; secret "…"; };), readable only by the service',
+      format: listOf('file paths', (s) => (s === '' ? 'an empty path' : undefined)),
+      default: [] as string[],
+    },
+    allowWeak: {
+      doc: 'Accept hmac-sha1 and hmac-md5 keys (refused by default)',
+      format: Boolean,
+      default: false,
+      env: 'DISCODNS_TSIG_ALLOW_WEAK',
+    },
+  },
+  transfer: {
+    allow: {
+      doc: 'Who may transfer zones (AXFR, IXFR): source prefixes and/or "key NAME", e.g. ["192.0.2.0/24", "key xfr"]; empty: nobody',
+      format: listOf('prefixes or "key NAME"', (s) => {
+        const r = parseAclRule(s);
+        return typeof r === 'string' ? r : undefined;
+      }),
+      default: [] as string[],
+    },
+    history: {
+      doc: 'Versions of each zone whose differences are kept for IXFR (in the state directory)',
+      format: integerIn(0, 1000),
+      default: 20,
+      env: 'DISCODNS_TRANSFER_HISTORY',
+    },
+    notifyRate: {
+      doc: 'NOTIFY messages sent per second at most, however many zones change at once',
+      format: integerIn(1, 100_000),
+      default: 100,
+      env: 'DISCODNS_NOTIFY_RATE',
+    },
+  },
+  notify: {
+    doc: 'Secondaries told of every zone change (RFC 1996): [{ "address": "192.0.2.53", "port": 53, "key": "xfr" }]',
+    format: notifyTargets,
+    default: [] as { address: string; port?: number; key?: string }[],
+  },
+  catalog: {
+    zone: {
+      doc: 'Name of the catalog zone (RFC 9432) listing every zone served, e.g. catalog.invalid; empty: none',
+      format: zoneName,
+      default: '',
+      env: 'DISCODNS_CATALOG_ZONE',
+    },
+  },
   log: {
     level: {
       doc: 'Log level',
@@ -365,6 +469,23 @@ export interface Config {
   readonly metrics: { readonly enabled: boolean; readonly listen: string };
   readonly http: { readonly listen: string; readonly host: string; readonly tls: { readonly cert: string; readonly key: string } };
   readonly log: { readonly level: string; readonly format: 'json' | 'pretty'; readonly queries: boolean; readonly querySampleRate: number };
+  readonly tsig: { readonly keys: readonly TsigKeyConfig[]; readonly keyFiles: readonly string[]; readonly allowWeak: boolean };
+  readonly transfer: { readonly allow: readonly string[]; readonly history: number; readonly notifyRate: number };
+  readonly notify: readonly NotifyTargetConfig[];
+  readonly catalog: { readonly zone: string };
+}
+
+export interface TsigKeyConfig {
+  readonly name: string;
+  readonly algorithm: string;
+  /** Base64; never logged. */
+  readonly secret: string;
+}
+
+export interface NotifyTargetConfig {
+  readonly address: string;
+  readonly port?: number;
+  readonly key?: string;
 }
 
 /** Flag values from the command line, already typed by the CLI; undefined means not given. */
@@ -429,7 +550,8 @@ export function loadConfig(file: string | undefined, flags: ConfigFlags, env: No
       return { error: 'configuration: http.tls.cert and http.tls.key go together: set both (HTTPS) or neither (plain HTTP, behind a TLS proxy)' };
     }
   } catch (e) {
-    return { error: `configuration: ${(e as Error).message}` };
+    // convict quotes the value it rejected: never a TSIG secret.
+    return { error: `configuration: ${(e as Error).message.replace(/"secret":\s*"[^"]*"/g, '"secret":"…"')}` };
   }
   const config = conf.getProperties() as unknown as Config;
   // The socket lives with the state unless placed elsewhere (the unit puts it in /run).

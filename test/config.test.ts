@@ -102,3 +102,32 @@ describe('rrl.*, cookies.*, tcp.* (facing the internet)', () => {
     expect(bad({ DISCODNS_STATE: '' })).toMatch(/state: must be a directory path/);
   });
 });
+
+describe('tsig, transfer, notify, catalog: errors name the key, never show a secret', () => {
+  const withFile = async (json: unknown) => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'discodns-config-')), 'c.json');
+    writeFileSync(file, JSON.stringify(json));
+    const r = loadConfig(file, {}, {});
+    return 'error' in r ? r.error : r.config;
+  };
+  it('transfers are refused by default: no rule, no key, no NOTIFY, no catalog', async () => {
+    const c = (await withFile({})) as Exclude<Awaited<ReturnType<typeof withFile>>, string>;
+    expect([c.transfer.allow, c.tsig.keys, c.notify, c.catalog.zone, c.transfer.history]).toEqual([[], [], [], '', 20]);
+  });
+  it.each([
+    [{ transfer: { allow: ['192.0.2.0/33'] } }, /transfer\.allow: \[0\]: '192\.0\.2\.0\/33': prefix length \/33 must be 0 to 32/],
+    [{ notify: [{ address: 'ns2.example.net' }] }, /notify: \[0\]\.address must be an IP address/],
+    [{ catalog: { zone: 'bad..name' } }, /catalog\.zone: must be a domain name/],
+    [{ tsig: { keys: [{ name: 'xfr', algorithm: 'hmac-sha999', secret: 'c2VjcmV0c2VjcmV0c2VjcmV0' }] } }, /tsig\.keys: \[0\] \(xfr\): algorithm 'hmac-sha999' is not one of/],
+  ])('%j', async (json, message) => {
+    expect(await withFile(json)).toMatch(message);
+  });
+  it('a bad secret is named, not shown', async () => {
+    const error = (await withFile({ tsig: { keys: [{ name: 'xfr', algorithm: 'hmac-sha256', secret: 'short!' }] } })) as string;
+    expect(error).toMatch(/tsig\.keys: \[0\] \(xfr\): secret is not base64/);
+    expect(error).not.toContain('short!');
+  });
+});

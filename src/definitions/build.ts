@@ -5,6 +5,7 @@ import { nameToText, type Name } from '../dns/name.js';
 import type { ResourceRecord } from '../dns/records.js';
 import type { Zone } from '../dns/zone.js';
 import type { AutoconfigSpec } from './autoconfig.js';
+import type { ReplicationSpec } from './replication.js';
 import { error, hasErrors, tidy, warning, type At, type Diagnostic } from './diagnostics.js';
 import { expandZone } from './expand.js';
 import { StoredRecords } from './stored.js';
@@ -34,6 +35,8 @@ export interface ZoneContent {
   buildZone?(): Zone;
   /** The definition's `autoconfig:`, when on (the HTTP responder serves the zone). */
   readonly autoconfig?: AutoconfigSpec | undefined;
+  /** The definition's `transfer:`, `notify:` and `group:`, when written. */
+  readonly replication?: ReplicationSpec | undefined;
   /** The SOA serial in `records`. */
   readonly serial: number;
   /** How the server picks the serial it serves (schema.ts), and where that is written. */
@@ -64,6 +67,7 @@ interface Source {
   readonly serialPolicy: SerialPolicy;
   readonly serialAt: At;
   readonly autoconfig: AutoconfigSpec | undefined;
+  readonly replication: ReplicationSpec | undefined;
 }
 
 const sources = new WeakMap<Definition, Source>();
@@ -71,7 +75,7 @@ const sources = new WeakMap<Definition, Source>();
 function sourceOf(def: Definition): Source {
   let source = sources.get(def);
   if (!source) {
-    source = { file: def.file, ttl: def.ttl, serial: def.soa.serial, serialPolicy: def.soa.serialPolicy, serialAt: def.soa.serialAt, autoconfig: def.autoconfig };
+    source = { file: def.file, ttl: def.ttl, serial: def.soa.serial, serialPolicy: def.soa.serialPolicy, serialAt: def.soa.serialAt, autoconfig: def.autoconfig, replication: def.replication };
     sources.set(def, source);
   }
   return source;
@@ -118,6 +122,9 @@ abstract class SourcedZone implements ZoneContent {
   }
   get autoconfig(): AutoconfigSpec | undefined {
     return this.#source.autoconfig;
+  }
+  get replication(): ReplicationSpec | undefined {
+    return this.#source.replication;
   }
   protected get source(): Source {
     return this.#source;

@@ -9,3 +9,4 @@ export { SERVICES, DEFAULT_WEIGHT, type ServiceInfo } from './services.js';
 export { Shared } from './shared.js';
 export { readZoneFile, originFromFileName, ZONE_FILE, type ReadZoneFile, type ZoneFileOptions } from './zone-file.js';
 export { importZone, verifyImport, type Imported, type ImportCheck } from './import.js';
+export type { NotifyTargetSpec, ReplicationSpec } from './replication.js';

@@ -7,6 +7,7 @@ import { isNameError, parseName, ROOT, type Name } from '../dns/name.js';
 import { MAX_TTL } from '../dns/records.js';
 import { readAutoconfig } from './autoconfig.js';
 import { readExternal } from './external.js';
+import { readGroup, readNotify, readTransfer, type ReplicationSpec } from './replication.js';
 import { error, warning, type At, type Diagnostic } from './diagnostics.js';
 import { FieldReader, type Entry } from './fields.js';
 import { readServices } from './load-services.js';
@@ -41,6 +42,8 @@ export interface ParseOptions {
   readonly simple?: boolean;
   /** The configuration's http.host: where `autoconfig: on` points when its block names no host. */
   readonly httpHost?: string;
+  /** The configured TSIG keys' names (Name.key): what `transfer:` and `notify:` may name. */
+  readonly tsigKeys?: ReadonlySet<string>;
   /** The configuration's `external` domains, trusted by every definition (external.ts). */
   readonly external?: readonly string[];
   /** Finds what `extends: NAME` names (the caller reads files); without it, `extends:` is an error. */
@@ -169,6 +172,7 @@ function readDefinition(r: FieldReader, contents: unknown, ctx: ReadContext): De
       : defaultSoa(soaEntry?.keyAt ?? { ...at, path: 'soa' }, ctx.mtimeMs, base?.soa);
   const autoconfigEntry = get('autoconfig');
   const autoconfig = autoconfigEntry ? readAutoconfig(r, autoconfigEntry, ctx.options) : base?.autoconfig;
+  const replication = readReplication(r, get, ctx.options) ?? base?.replication;
   const nameserversEntry = get('nameservers');
   const own: Omit<Definition, 'broken'> = {
     file: r.src.file,
@@ -188,6 +192,7 @@ function readDefinition(r: FieldReader, contents: unknown, ctx: ReadContext): De
     records: section(r, get('records'), (e) => readRecords(r, e)),
     ...(autoconfig ? { autoconfig } : {}),
     ...(get('external') || !base?.external ? external(r, get('external'), ctx.options.external) : { external: base.external }),
+    ...(replication ? { replication } : {}),
   };
   const def = base ? extend(base, own, { mx: get('mx') !== undefined }) : own;
   // An entry of a zones: list with an error leaves that zone out, not the whole list.
@@ -220,6 +225,16 @@ function readExtends(r: FieldReader, e: Entry | undefined, resolve: BaseResolver
 function external(r: FieldReader, e: Entry | undefined, global: readonly string[] | undefined): { external?: readonly Name[] } {
   const list = readExternal(r, e, global);
   return list.length ? { external: list } : {};
+}
+
+/** `transfer:`, `notify:`, `group:`; undefined when none is written. */
+function readReplication(r: FieldReader, get: (k: string) => Entry | undefined, options: ParseOptions): ReplicationSpec | undefined {
+  const [t, n, g] = [get('transfer'), get('notify'), get('group')];
+  if (!t && !n && !g) return undefined;
+  const transfer = t && !r.isMissing(t.node) ? readTransfer(r, t, options) : undefined;
+  const notify = n && !r.isMissing(n.node) ? readNotify(r, n, options) : undefined;
+  const group = g && !r.isMissing(g.node) ? readGroup(r, g) : undefined;
+  return Object.freeze({ ...(transfer ? { transfer } : {}), ...(notify ? { notify } : {}), ...(group !== undefined ? { group } : {}) });
 }
 
 /**

@@ -4,10 +4,11 @@
 
 import type { Name } from '../dns/name.js';
 import type { AutoconfigSpec } from './autoconfig.js';
+import type { ReplicationSpec } from './replication.js';
 import type { At } from './diagnostics.js';
 import type { ServiceInfo } from './services.js';
 
-export const TOP_KEYS = ['zone', 'zones', 'extends', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig', 'external'] as const;
+export const TOP_KEYS = ['zone', 'zones', 'extends', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig', 'external', 'transfer', 'notify', 'group'] as const;
 export const SOA_KEYS = ['contact', 'serial', 'refresh', 'retry', 'expire', 'negative-ttl', 'primary', 'ttl'] as const;
 export const MX_KEYS = ['host', 'preference'] as const;
 export const TARGET_KEYS = ['host', 'port', 'priority', 'weight', 'path'] as const;
@@ -128,4 +129,6 @@ export interface Definition {
   readonly external?: readonly Name[];
   /** Read from an RFC 1035 zone file (zone-file.ts), not from YAML. */
   readonly zoneFile?: boolean;
+  /** `transfer:`, `notify:` and `group:`: how the zones reach their secondaries (replication.ts). */
+  readonly replication?: ReplicationSpec;
 }

@@ -44,6 +44,8 @@ export const Rcode = {
   NXDOMAIN: 3,
   NOTIMP: 4,
   REFUSED: 5,
+  /** Not authoritative for the zone, and every TSIG error (RFC 8945 §5.2). */
+  NOTAUTH: 9,
   /** Extended rcode 16 (RFC 6891 §6.1.3): 4 low bits 0 in the header, 1 in the OPT. */
   BADVERS: 16,
 } as const;

@@ -174,6 +174,11 @@ export class DeferredZone implements Zone {
     this.#build = build;
   }
 
+  /** Whether the nodes exist yet (a transfer reads an unbuilt zone from its records instead). */
+  get built(): boolean {
+    return this.#zone !== undefined;
+  }
+
   #built(): Zone {
     if (this.#zone === undefined) {
       this.#zone = this.#build!();

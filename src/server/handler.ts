@@ -1,8 +1,8 @@
 // Bytes in, bytes out. Protocol errors get their rcode here (FORMERR, NOTIMP, BADVERS, REFUSED
-// for classes and transfers we do not serve, BADCOOKIE); data answers get theirs from the lookup
-// result's kind (wire/compile.ts, rcodeOf). Over UDP, every response to a client that is not
-// exempt and brings no valid server cookie passes response rate limiting (rrl.ts) first.
-// Never throws for any input.
+// for classes we do not serve, BADCOOKIE); data answers get theirs from the lookup result's kind
+// (wire/compile.ts, rcodeOf); signed messages, NOTIFY and transfers are answered by xfr.ts. Over
+// UDP, every response to a client that is not exempt and brings no valid server cookie passes
+// response rate limiting (rrl.ts) first. Never throws for any input.
 
 import { Buffer } from 'node:buffer';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
@@ -15,6 +15,7 @@ import { CookieVerdict, type CookieJar } from './cookies.js';
 import { Admit, classOf, RrlClass, type ResponseRateLimiter } from './rrl.js';
 import { answerUncached, type Snapshot } from './snapshot.js';
 import { countQuery, type ServerStats, type Transport } from './stats.js';
+import { handleSpecial, type SpecialAnswer, type XfrOptions } from './xfr.js';
 
 export type { Transport };
 
@@ -27,6 +28,8 @@ export interface HandlerOptions {
   readonly cookies?: CookieJar | undefined;
   /** Response rate limiting of UDP responses; absent: off. */
   readonly rrl?: ResponseRateLimiter | undefined;
+  /** TSIG keys, the transfer ACL and the IXFR history; undefined: no key, no transfer. */
+  readonly xfr?: XfrOptions;
 }
 
 /** BADCOOKIE (RFC 7873 §8): an extended rcode, 23. */
@@ -37,8 +40,20 @@ const EDE_NOT_AUTHORITATIVE = 20;
 // The EDNS options of the response being made: one object, since responses are made one at a time.
 const extra: ResponseOptions = { cookie: new Uint8Array(FULL_COOKIE_LENGTH), cookieLength: 0, ede: -1 };
 
-/** The response to one DNS message, or undefined when it deserves none. `client` is who sent it (cookies and RRL need it). */
+/**
+ * The response to one DNS message, or undefined when it deserves none. `client` is who sent it
+ * (cookies, RRL and the transfer ACL read it).
+ */
 export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transport, options: HandlerOptions, stats: ServerStats, client?: ClientAddress): Buffer | undefined {
+  return handle(snapshot, msg, transport, options, stats, client, false) as Buffer | undefined;
+}
+
+/** As handleMessage, for TCP: a zone transfer is answered with the messages it sends, in order. */
+export function handleStreamMessage(snapshot: Snapshot, msg: Buffer, options: HandlerOptions, stats: ServerStats, client: ClientAddress | undefined): SpecialAnswer {
+  return handle(snapshot, msg, 'tcp', options, stats, client, true);
+}
+
+function handle(snapshot: Snapshot, msg: Buffer, transport: Transport, options: HandlerOptions, stats: ServerStats, client: ClientAddress | undefined, stream: boolean): SpecialAnswer {
   const parsed = parseQuery(msg);
   switch (parsed.kind) {
     case 'drop':
@@ -76,21 +91,59 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
     }
     cookieValid = verdict === CookieVerdict.Valid;
   }
+  // Signed messages, NOTIFY and transfers: off the fast path (server/xfr.ts).
+  if (query.signed || query.opcode !== 0 || query.qtype === RRType.AXFR || query.qtype === RRType.IXFR) {
+    let counted = false;
+    const answer = handleSpecial(
+      {
+        snapshot,
+        msg,
+        query,
+        transport,
+        client: client?.text ?? '',
+        udpSize: options.edns.udpSize,
+        ordinary: (limit) => {
+          counted = true;
+          // Only for a request whose TSIG verified: an authenticated client is not rate-limited.
+          return ordinary(snapshot, msg, query, transport, options, stats, client, limit, options_, true);
+        },
+      },
+      options.xfr,
+    );
+    if (counted) {
+      // counted as any query
+    } else if (answer instanceof Buffer) countQuery(stats, transport, query.qtype, answer[3]! & 0x0f);
+    else if (answer) countQuery(stats, transport, query.qtype, Rcode.NOERROR);
+    if (answer && !(answer instanceof Buffer) && !stream) return undefined; // a transfer needs a stream
+    return answer;
+  }
+  const limit = transport === 'udp' ? udpLimit(query.edns, options.edns.udpSize) : TCP_MAX;
+  return ordinary(snapshot, msg, query, transport, options, stats, client, limit, options_, cookieValid);
+}
+
+/** The answer to a QUERY from the zones (or CHAOS), within `limit` bytes; undefined when RRL drops it. */
+function ordinary(
+  snapshot: Snapshot,
+  msg: Buffer,
+  query: Query,
+  transport: Transport,
+  options: HandlerOptions,
+  stats: ServerStats,
+  client: ClientAddress | undefined,
+  limit: number,
+  options_: ResponseOptions | undefined,
+  cookieValid: boolean,
+): Buffer | undefined {
   if (query.qclass !== RRClass.IN) {
     const chaos = query.qclass === RRClass.CH && (query.qtype === RRType.TXT || query.qtype === RRType.ANY) ? options.chaos.get(nameKeyOf(queryKey(msg, query))) : undefined;
-    return chaos ? respond(msg, query, chaos.bytes, chaos.at, transport, options, stats, client, options_, cookieValid) : refuse(msg, query, Rcode.REFUSED, transport, options, stats, client, options_, cookieValid);
-  }
-  // Zone transfers are not implemented: NOTIMP over UDP (where they cannot work anyway),
-  // REFUSED over TCP, as a server that does not allow them answers.
-  if (query.qtype === RRType.AXFR || query.qtype === RRType.IXFR) {
-    return refuse(msg, query, transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED, transport, options, stats, client, options_, cookieValid);
+    return chaos ? respond(msg, query, chaos.bytes, chaos.at, transport, options, stats, client, limit, options_, cookieValid) : refuse(msg, query, Rcode.REFUSED, transport, options, stats, client, options_, cookieValid);
   }
   // A hit in the answer cache is read in place; only a miss makes a CompiledAnswer.
   const answers = snapshot.answers;
   const at = answers.find(msg, query);
-  if (at >= 0) return respond(msg, query, answers.bytes, at, transport, options, stats, client, options_, cookieValid);
+  if (at >= 0) return respond(msg, query, answers.bytes, at, transport, options, stats, client, limit, options_, cookieValid);
   const compiled = answerUncached(snapshot, msg, query);
-  return respond(msg, query, compiled.bytes, compiled.at, transport, options, stats, client, options_, cookieValid);
+  return respond(msg, query, compiled.bytes, compiled.at, transport, options, stats, client, limit, options_, cookieValid);
 }
 
 /** The response from the compiled answer at `at` in `bytes` (wire/compile.ts), or a rate-limited one. */
@@ -103,6 +156,7 @@ function respond(
   options: HandlerOptions,
   stats: ServerStats,
   client: ClientAddress | undefined,
+  limit: number,
   responseOptions: ResponseOptions | undefined,
   cookieValid: boolean,
 ): Buffer | undefined {
@@ -113,7 +167,6 @@ function respond(
   }
   // RFC 8914: say why a name gets REFUSED, to a client that can read it.
   if (rcode === Rcode.REFUSED && query.edns) (responseOptions ??= fresh()).ede = EDE_NOT_AUTHORITATIVE;
-  const limit = transport === 'udp' ? udpLimit(query.edns, options.edns.udpSize) : TCP_MAX;
   const out = assemble(msg, query, bytes, at, limit, options.edns, responseOptions);
   if (out[2]! & 0x02) stats.truncated++; // TC
   countQuery(stats, transport, query.qtype, rcode);

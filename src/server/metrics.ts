@@ -9,8 +9,10 @@ import type { Registry } from 'prom-client';
 import { nameToText } from '../dns/name.js';
 import type { SnapshotHolder } from './holder.js';
 import { httpCounts, type HttpStats } from './http/server.js';
+import type { NotifyStats } from './notify-out.js';
 import type { ReloadSummary } from './reload.js';
 import type { ResponseRateLimiter } from './rrl.js';
+import type { XfrStats } from './xfr.js';
 import { COUNTED_RCODES, COUNTED_TYPES, queryCount, TRANSPORTS, type ServerStats } from './stats.js';
 
 export interface ReloadRecord {
@@ -35,9 +37,9 @@ export async function buildRegistry(
   holder: SnapshotHolder,
   reloads: ReloadRecord,
   last: () => ReloadSummary | undefined,
-  http?: HttpStats,
-  rrl?: ResponseRateLimiter,
+  extra: { readonly http?: HttpStats | undefined; readonly rrl?: ResponseRateLimiter | undefined; readonly xfr?: XfrStats | undefined; readonly notify?: NotifyStats | undefined } = {},
 ): Promise<Registry> {
+  const { http, rrl, xfr, notify } = extra;
   const { Counter, Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
   // process_* and nodejs_*: CPU, memory, file descriptors, event loop lag, garbage collection.
@@ -141,6 +143,25 @@ export async function buildRegistry(
         for (const c of httpCounts(http)) this.inc({ format: c.format, status: c.status }, c.count);
       },
     });
+  }
+  if (xfr && notify) {
+    const labelled = (metric: string, help: string, label: string, read: () => Record<string, number>): void => {
+      new Counter({
+        name: metric,
+        help,
+        labelNames: [label],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [k, v] of Object.entries(read())) this.inc({ [label]: k }, v);
+        },
+      });
+    };
+    labelled('discodns_transfers_total', 'Zone transfers served, by kind: axfr, ixfr (increments), ixfr-full (the whole zone), ixfr-current (one SOA)', 'kind', () => xfr.served);
+    labelled('discodns_transfers_refused_total', 'Transfers refused, by reason: acl, tsig (BADKEY, BADSIG, BADTIME), notauth (zone not served), udp (AXFR over UDP), formerr', 'reason', () => xfr.refused);
+    labelled('discodns_tsig_errors_total', 'Signed messages that failed verification, by TSIG error', 'error', () => xfr.tsig);
+    labelled('discodns_notify_sent_total', 'NOTIFY sent, by outcome: answered, retried (a try timed out), failed (gave up)', 'outcome', () => ({ answered: notify.answered, retried: notify.retried, failed: notify.failed }));
+    counter('discodns_notify_received_total', 'NOTIFY received (answered NOTAUTH: this server is the primary)', () => xfr.notifyReceived);
   }
   new Gauge({
     name: 'discodns_last_reload_success_timestamp_seconds',

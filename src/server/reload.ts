@@ -77,6 +77,8 @@ export interface ReloaderOptions {
   readonly publish?: (zones: readonly ZoneContent[]) => readonly ZoneInput[];
   /** Start with no zone at all rather than refuse to (serve --allow-empty). */
   readonly allowEmpty?: boolean;
+  /** Called after each swap, with the snapshot replaced and the one now in service. */
+  readonly onSwap?: (before: Snapshot, after: Snapshot) => void;
 }
 
 /** The files a load read: what the last-known-good copies are written from. */
@@ -226,7 +228,13 @@ export class ZoneReloader {
     const generation = this.generation;
     const snapshot = await buildSnapshotSliced(this.inputs([...this.served.values()].map((z) => z.content)), this.cacheSize);
     const holder = this.holder();
-    if (holder && generation === this.generation && !this.running) holder.current = snapshot;
+    if (holder && generation === this.generation && !this.running) this.swap(holder, snapshot);
+  }
+
+  private swap(holder: SnapshotHolder, snapshot: Snapshot): void {
+    const before = holder.current;
+    holder.current = snapshot;
+    this.options.onSwap?.(before, snapshot);
   }
 
   private inputs(zones: readonly ZoneContent[]): readonly ZoneInput[] {
@@ -260,7 +268,7 @@ export class ZoneReloader {
     }
     const snapshot = await this.apply(plan);
     const holder = this.holder();
-    if (holder) holder.current = snapshot; // the one-step swap
+    if (holder) this.swap(holder, snapshot); // the one-step swap
     const summary = this.finish(plan, snapshot, started);
     // Answered from the new snapshot already; the caller (ctl reload) learns the outcome once
     // the state holds it, so that a restart right after serves the same.

@@ -19,6 +19,18 @@ import { failedReload, ZoneReloader, type ReloadSummary, type ServedZone } from 
 import { StateDir } from './state.js';
 import { ResponseRateLimiter } from './rrl.js';
 import { newStats, type ServerStats } from './stats.js';
+import { parseAclRule, type AclRule } from '../dns/acl.js';
+import { keyName } from '../wire/tsig.js';
+import { CatalogZone } from './catalog-zone.js';
+import { IxfrHistory } from './ixfr-history.js';
+import { IxfrJournal } from './ixfr-journal.js';
+import { loadKeyring } from './keyring.js';
+import { newNotifyStats, NotifySender, type NotifyStats, type NotifyTarget } from './notify-out.js';
+import { Replication } from './replication.js';
+import { newXfrStats, type XfrOptions, type XfrStats } from './xfr.js';
+
+/** A configuration problem found at start-up (a key file, a key name): the message names the key. */
+export class ConfigError extends Error {}
 
 export interface RunningServer {
   readonly port: number;
@@ -27,6 +39,10 @@ export interface RunningServer {
   /** Response rate limiting, when rrl.enabled. */
   readonly rrl: ResponseRateLimiter | undefined;
   /** Re-reads the zones directory; calls during a reload coalesce into one more. Never rejects. */
+  readonly xfrStats: XfrStats;
+  readonly notifyStats: NotifyStats;
+  /** Resolves when the IXFR history and NOTIFYs of every reload so far are handled. */
+  replicated(): Promise<void>;
   reload(): Promise<ReloadSummary>;
   close(): Promise<void>;
 }
@@ -44,15 +60,39 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   // Before anything is loaded or bound: a second server on the same state stops here.
   await claimSocket(config.control.socket);
+  const loadedKeys = loadKeyring(config);
+  if ('error' in loadedKeys) throw new ConfigError(loadedKeys.error);
+  for (const w of loadedKeys.warnings) log.warn(w);
+  const keyring = loadedKeys.keyring;
+  const now = (): number => Math.floor(Date.now() / 1000);
+  const journal = config.transfer.history > 0 ? new IxfrJournal(config.state, log) : undefined;
+  const history = journal ? new IxfrHistory(config.transfer.history, journal) : undefined;
+  if (history) journal?.load(history);
+  const xfrStats = newXfrStats();
+  const notifyStats = newNotifyStats();
+  const xfr: XfrOptions = { keyring, allow: config.transfer.allow.map((t) => parseAclRule(t) as AclRule), history, stats: xfrStats, log, now };
+  const targets: NotifyTarget[] = config.notify.map((t) => {
+    const n = t.key === undefined ? undefined : keyName(t.key);
+    return { address: t.address, port: t.port ?? 53, key: n === undefined || typeof n === 'string' ? undefined : keyring.get(n.key) };
+  });
+  const sender = new NotifySender({ rate: config.transfer.notifyRate, log, stats: notifyStats });
+  const replication = new Replication({ history, sender, targets, keyring, log, recorded: () => journal?.flush() });
+  const catalog = config.catalog.zone ? new CatalogZone(config.catalog.zone, now) : undefined;
   const holderRef: { holder?: SnapshotHolder } = {};
   // The PACC digest TXT of each `autoconfig:` zone; an old one expiring asks for a new snapshot.
   const publisher = new AutoconfigPublisher(() => void reloader.republish());
   const reloader = new ZoneReloader(config.zones, config.cache.size, () => holderRef.holder, log, state, {
     allowEmpty: config.allowEmpty,
-    parse: { ...(config.http.host ? { httpHost: config.http.host } : {}), ...(config.external.length ? { external: config.external } : {}) },
-    publish: (zones) => publisher.inputs(zones),
+    parse: { ...(config.http.host ? { httpHost: config.http.host } : {}), ...(config.external.length ? { external: config.external } : {}), tsigKeys: new Set(keyring.keys()) },
+    publish: (zones) => {
+      const inputs = publisher.inputs(catalog ? zones.filter((z) => z.origin.key !== catalog.origin.key) : zones);
+      return catalog ? [...inputs, catalog.input(inputs)] : inputs;
+    },
+    onSwap: (before, after) => void replication.swapped(before, after),
   });
   const { summary, snapshot } = await reloader.initial();
+  const dropped = history?.validate(snapshot.catalog.zones) ?? 0;
+  if (dropped) log.info({ zones: dropped }, 'IXFR history dropped for zones whose serial it does not lead to');
   collectLoadGarbage(log);
   const holder: SnapshotHolder = { current: snapshot };
   holderRef.holder = holder;
@@ -70,7 +110,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   try {
     listeners = await listen(config.listen, config.port, {
       holder,
-      handler: { ...handlerOptions({ udpSize: config.edns.udpSize, ...config.identity }), cookies: cookies?.jar, rrl },
+      handler: { ...handlerOptions({ udpSize: config.edns.udpSize, ...config.identity }), cookies: cookies?.jar, rrl, xfr },
       tcp: {
         idleTimeoutMs: config.tcp.idleTimeout,
         maxConnections: config.tcp.maxConnections,
@@ -105,7 +145,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let metrics: http.Server | undefined;
   if (config.metrics.enabled) {
     try {
-      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, () => reloader.last(), httpStats, rrl), log);
+      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, () => reloader.last(), { http: httpStats, rrl, xfr: xfrStats, notify: notifyStats }), log);
     } catch (e) {
       await Promise.all([listeners.close(), autoconfigHttp?.close()]);
       publisher.stop();
@@ -146,6 +186,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     // it; SIGHUP still reloads.
     log.error({ socket: config.control.socket }, `${(e as Error).message}; serving without it: discodns ctl cannot reach this server (SIGHUP still reloads)`);
   }
+  void replication.started(snapshot);
   const names = reloader.servedNames();
   const line = {
     zones: names.length > 20 ? [...names.slice(0, 20), `… ${names.length - 20} more`] : names,
@@ -173,10 +214,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     holder,
     stats,
     rrl,
+    xfrStats,
+    notifyStats,
+    replicated: () => replication.idle(),
     reload,
     close: async () => {
       publisher.stop();
       stopAbuseGuards();
+      sender.close();
       await Promise.all([
         listeners.close(),
         autoconfigHttp?.close(),

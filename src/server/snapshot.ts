@@ -13,6 +13,7 @@ import { nameKeyOf, queryKey, type Query } from '../wire/query.js';
 import { MessageWriter } from '../wire/writer.js';
 import { AnswerCache } from './answer-cache.js';
 import type { AutoconfigZone } from './http/publish.js';
+import type { ReplicationSpec } from '../definitions/index.js';
 
 export interface ZoneInput {
   readonly origin: Name;
@@ -21,6 +22,8 @@ export interface ZoneInput {
   buildZone?(): Zone;
   /** Set when the zone's definition has `autoconfig:` on (server/http/publish.ts). */
   readonly autoconfigZone?: AutoconfigZone;
+  /** The definition's `transfer:`, `notify:` and `group:`, when written. */
+  readonly replication?: ReplicationSpec | undefined;
 }
 
 export interface Snapshot {
@@ -46,6 +49,11 @@ export interface Snapshot {
   readonly recordCount: number;
   /** The zones the HTTP autoconfig responder serves, by origin key. */
   readonly autoconfig?: ReadonlyMap<string, AutoconfigZone>;
+  /**
+   * What each zone was built from, by origin key: the records of a version, for the IXFR
+   * history, and the definition's replication keys (transfer ACL, NOTIFY targets).
+   */
+  readonly sources?: ReadonlyMap<string, ZoneInput>;
 }
 
 // Compiling is synchronous, so one writer serves every snapshot.
@@ -127,7 +135,9 @@ const builtZones = new WeakMap<ZoneInput, Zone>();
 function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Generator<void, Snapshot> {
   const zones: Zone[] = [];
   const autoconfig = new Map<string, AutoconfigZone>();
+  const sources = new Map<string, ZoneInput>();
   for (const z of inputs) {
+    sources.set(z.origin.key, z);
     if (z.autoconfigZone) autoconfig.set(z.origin.key, z.autoconfigZone);
     let zone = builtZones.get(z);
     if (!zone) {
@@ -145,5 +155,6 @@ function* snapshotSteps(inputs: readonly ZoneInput[], cacheSize: number): Genera
     zoneCount: zones.length,
     recordCount: zones.reduce((n, z) => n + z.recordCount, 0),
     autoconfig,
+    sources,
   });
 }

@@ -8,7 +8,7 @@ export const TRANSPORTS: readonly Transport[] = ['udp', 'tcp'];
 
 /** Query types reported by name; every other type is counted as "other" (untrusted input). */
 export const COUNTED_TYPES: readonly string[] = ['A', 'NS', 'CNAME', 'SOA', 'PTR', 'MX', 'TXT', 'AAAA', 'SRV', 'NAPTR', 'DS', 'DNSKEY', 'TLSA', 'SVCB', 'HTTPS', 'CAA', 'IXFR', 'AXFR', 'ANY', 'other'];
-export const COUNTED_RCODES: readonly string[] = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'BADVERS', 'other'];
+export const COUNTED_RCODES: readonly string[] = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'NOTAUTH', 'BADVERS', 'other'];
 
 const typeIndex = new Uint8Array(65536).fill(COUNTED_TYPES.length - 1);
 COUNTED_TYPES.forEach((name, i) => {

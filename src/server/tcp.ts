@@ -8,7 +8,7 @@ import process from 'node:process';
 import net from 'node:net';
 import type { Logger } from 'pino';
 import { ClientAddress } from './client-address.js';
-import { handleMessage, type HandlerOptions } from './handler.js';
+import { handleStreamMessage, type HandlerOptions } from './handler.js';
 import type { SnapshotHolder } from './holder.js';
 import type { QueryLog } from './querylog.js';
 import type { ServerStats } from './stats.js';
@@ -103,6 +103,8 @@ function serveConnection(socket: net.Socket, source: string, ctx: TcpContext): v
   let pending: Buffer = EMPTY;
   let inFlight = 0;
   let paused = false;
+  /** A zone transfer under way: its messages go out before the next query is read. */
+  let transfer: Iterator<Buffer> | undefined;
   // Our own timers: socket.setTimeout resets on any byte, so a client trickling one byte at a
   // time would keep the connection forever. The idle timer is refreshed by whole queries only.
   const idle = setTimeout(() => {
@@ -132,19 +134,26 @@ function serveConnection(socket: net.Socket, source: string, ctx: TcpContext): v
   const resume = (): void => {
     paused = false;
     answerPending();
-    if (!paused && !socket.destroyed) socket.resume();
+    if (!paused && !transfer && !socket.destroyed) socket.resume();
   };
   socket.on('drain', () => {
     if (paused && inFlight <= lowWater) resume();
   });
 
-  /** Answers the whole messages in `pending` until backpressure says stop. */
+  const send = (response: Buffer): boolean => {
+    const prefix = Buffer.allocUnsafe(2);
+    prefix.writeUInt16BE(response.length, 0);
+    socket.write(prefix);
+    return socket.write(response);
+  };
+
+  /** Answers the whole messages in `pending` until backpressure says stop, or a transfer starts. */
   const answerPending = (): void => {
     let at = 0;
     // Corked: the answers to every query in this chunk leave in one writev, not one each.
     socket.cork();
     process.nextTick(() => socket.uncork());
-    while (pending.length - at >= 2) {
+    while (!transfer && pending.length - at >= 2) {
       if (inFlight >= options.maxInFlight || socket.writableNeedDrain) {
         paused = true;
         stats.tcpPaused++;
@@ -160,15 +169,22 @@ function serveConnection(socket: net.Socket, source: string, ctx: TcpContext): v
       const msg = pending.subarray(at + 2, at + 2 + len);
       at += 2 + len;
       idle.refresh();
-      let response: Buffer | undefined;
+      let response: Buffer | Iterator<Buffer> | undefined;
       try {
-        response = handleMessage(holder.current, msg, 'tcp', ctx.handler, stats, client);
+        response = handleStreamMessage(holder.current, msg, ctx.handler, stats, client);
       } catch (err) {
         stats.handlerBugs++;
         log.error({ err }, 'bug: query handler threw');
         continue;
       }
       if (!response) continue;
+      if (!(response instanceof Buffer)) {
+        transfer = response as Iterator<Buffer>;
+        // No more reading until the transfer is out: the queries after it wait their turn.
+        socket.pause();
+        setImmediate(pump);
+        break;
+      }
       if (queryLog) queryLog(response, source, 'tcp');
       const prefix = Buffer.allocUnsafe(2);
       prefix.writeUInt16BE(response.length, 0);
@@ -178,7 +194,7 @@ function serveConnection(socket: net.Socket, source: string, ctx: TcpContext): v
     }
     pending = at === pending.length ? EMPTY : pending.subarray(at);
     // A message begun and not whole has partialTimeout from now, however slowly it comes.
-    if (pending.length === 0 || paused) {
+    if (pending.length === 0 || paused || transfer) {
       clearTimeout(partial);
       partial = undefined;
     } else if (at > 0 || partial === undefined) {
@@ -188,9 +204,41 @@ function serveConnection(socket: net.Socket, source: string, ctx: TcpContext): v
     }
   };
 
+  /**
+   * Sends the transfer's messages while the socket takes them, a few per turn of the event loop
+   * so that other clients are answered meanwhile; waits for 'drain' when the socket is full.
+   */
+  const pump = (): void => {
+    for (let n = 0; n < 4; n++) {
+      if (!transfer || socket.destroyed) return;
+      let next: IteratorResult<Buffer>;
+      try {
+        next = transfer.next();
+      } catch (err) {
+        stats.handlerBugs++;
+        log.error({ err }, 'bug: zone transfer threw');
+        socket.destroy();
+        return;
+      }
+      if (next.done) {
+        transfer = undefined;
+        if (!paused) socket.resume();
+        answerPending();
+        return;
+      }
+      idle.refresh();
+      if (queryLog && n === 0) queryLog(next.value, source, 'tcp');
+      if (!send(next.value)) {
+        socket.once('drain', pump);
+        return;
+      }
+    }
+    setImmediate(pump);
+  };
+
   socket.on('data', (chunk: Buffer) => {
     // While paused, node delivers at most the chunk it had already read: pending stays bounded.
     pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    if (!paused) answerPending();
+    if (!paused && !transfer) answerPending();
   });
 }

@@ -47,8 +47,8 @@ function literalLookup(family: 4 | 6): dgram.SocketOptions['lookup'] {
 
 /** Starts answering on a bound socket. */
 export function serveUdp(socket: dgram.Socket, holder: SnapshotHolder, options: HandlerOptions, stats: ServerStats, log: Logger, queryLog: QueryLog | undefined): void {
-  // Refilled for each datagram; read only by cookies and RRL, and only when they are on.
-  const client = options.rrl || options.cookies ? new ClientAddress() : undefined;
+  // Only what reads it needs the client: cookies, RRL and the transfer ACL (IXFR over UDP).
+  const client = options.rrl || options.cookies || options.xfr ? new ClientAddress() : undefined;
   socket.on('message', (msg, rinfo) => {
     let response: Buffer | undefined;
     try {

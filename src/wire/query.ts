@@ -37,6 +37,8 @@ export interface Query {
   readonly qtype: number;
   readonly qclass: number;
   readonly edns: Edns | undefined;
+  /** A TSIG record ends the message (RFC 8945): the answer is verified and signed off the fast path. */
+  readonly signed: boolean;
 }
 
 export type ParsedQuery =
@@ -58,6 +60,8 @@ export type ParsedQuery =
   | { readonly kind: 'cookie-only'; readonly id: number; readonly rd: boolean; readonly edns: Edns };
 
 const HEADER = 12;
+export const OPCODE_NOTIFY = 4;
+const TSIG_TYPE = 250;
 
 export function parseQuery(msg: Buffer): ParsedQuery {
   if (msg.length < HEADER) return { kind: 'drop', reason: 'short' };
@@ -69,9 +73,11 @@ export function parseQuery(msg: Buffer): ParsedQuery {
   const qdcount = (msg[4]! << 8) | msg[5]!;
   const formerr = (reason: string, questionEnd?: number): ParsedQuery => ({ kind: 'formerr', id, opcode, rd, questionEnd, reason });
 
+  // QUERY, and NOTIFY (RFC 1996), which a primary answers itself (NOTAUTH); any other: NOTIMP.
+  const known = opcode === 0 || opcode === OPCODE_NOTIFY;
   if (qdcount !== 1) {
-    if (opcode !== 0) return { kind: 'notimp', id, opcode, rd, questionEnd: undefined };
-    if (qdcount === 0) {
+    if (!known) return { kind: 'notimp', id, opcode, rd, questionEnd: undefined };
+    if (qdcount === 0 && opcode === 0) {
       const records = readRecords(msg, HEADER);
       if (typeof records !== 'string' && records && records.cookieAt >= 0) return { kind: 'cookie-only', id, rd, edns: records };
     }
@@ -105,12 +111,15 @@ export function parseQuery(msg: Buffer): ParsedQuery {
   const qtype = (msg[at]! << 8) | msg[at + 1]!;
   const qclass = (msg[at + 2]! << 8) | msg[at + 3]!;
   const questionEnd = at + 4;
-  if (opcode !== 0) return { kind: 'notimp', id, opcode, rd, questionEnd };
+  if (!known) return { kind: 'notimp', id, opcode, rd, questionEnd };
 
   const edns = readRecords(msg, questionEnd);
   if (typeof edns === 'string') return formerr(edns, questionEnd);
-  return { kind: 'query', id, opcode, rd, questionEnd, hash, qtype, qclass, edns };
+  return { kind: 'query', id, opcode, rd, questionEnd, hash, qtype, qclass, edns, signed: scannedSigned };
 }
+
+/** Whether the last readRecords met a TSIG record (a signed message, server/xfr.ts). */
+let scannedSigned = false;
 
 /**
  * Skips the answer and authority records and finds the OPT among the additional ones (RFC 6891
@@ -122,6 +131,7 @@ function readRecords(msg: Buffer, at: number): Edns | undefined | string {
   const nscount = (msg[8]! << 8) | msg[9]!;
   const arcount = (msg[10]! << 8) | msg[11]!;
   let edns: Edns | undefined;
+  scannedSigned = false;
   const total = ancount + nscount + arcount;
   for (let i = 0; i < total; i++) {
     const ownerAt = at;
@@ -131,6 +141,7 @@ function readRecords(msg: Buffer, at: number): Edns | undefined | string {
     const rdlength = (msg[at + 8]! << 8) | msg[at + 9]!;
     const rdataAt = at + 10;
     if (rdataAt + rdlength > msg.length) return 'record data runs past the end';
+    if (type === TSIG_TYPE) scannedSigned = true;
     if (type === RRType.OPT) {
       if (i < ancount + nscount) return 'OPT outside the additional section';
       if (edns) return 'two OPT records';

@@ -3,7 +3,7 @@
 
 import { Buffer } from 'node:buffer';
 import type { Name } from '../dns/name.js';
-import { encodeRdata, type WireSink } from '../dns/rdata/index.js';
+import { encodeRdata, type RData, type WireSink } from '../dns/rdata/index.js';
 import type { RRset } from '../dns/records.js';
 import { RRClass } from '../dns/types.js';
 
@@ -72,17 +72,28 @@ export class MessageWriter implements WireSink {
 
   /** Writes every record of an RRset; returns how many. */
   rrset(rrset: RRset, rrclass: number = RRClass.IN): number {
-    const ttl = rrset.ttl;
-    for (const rdata of rrset.rdatas) {
-      this.name(rrset.owner, true);
-      this.u16(rrset.type);
-      this.u16(rrclass);
-      this.u32(ttl);
-      const lenAt = this.pos;
-      this.pos += 2;
-      encodeRdata(rdata, this);
-      this.buf.writeUInt16BE(this.pos - lenAt - 2, lenAt);
-    }
+    for (const rdata of rrset.rdatas) this.record(rrset.owner, rrset.type, rrset.ttl, rdata, rrclass);
     return rrset.rdatas.length;
+  }
+
+  /** Writes one record. */
+  record(owner: Name, type: number, ttl: number, rdata: RData, rrclass: number = RRClass.IN): void {
+    this.name(owner, true);
+    this.u16(type);
+    this.u16(rrclass);
+    this.u32(ttl);
+    const lenAt = this.pos;
+    this.pos += 2;
+    encodeRdata(rdata, this);
+    this.buf.writeUInt16BE(this.pos - lenAt - 2, lenAt);
+  }
+
+  /**
+   * Forgets everything written from `at` on, names included: a record that did not fit in one
+   * message (a transfer, wire/xfr.ts) goes into the next.
+   */
+  truncate(at: number): void {
+    this.pos = at;
+    for (const [suffix, offset] of this.names) if (offset >= at) this.names.delete(suffix);
   }
 }

@@ -40,6 +40,15 @@ afterAll(async () => {
 });
 
 describe('Prometheus metrics', () => {
+  it('counts refused transfers and NOTIFY received', async () => {
+    await udpExchange(server.port, buildQuery({ id: 40, qname: 'mail.test', qtype: 251 }));
+    await udpExchange(server.port, buildQuery({ id: 41, qname: 'mail.test', qtype: 6, opcode: 4 }));
+    const text = await scrape();
+    expect(text).toMatch(/discodns_transfers_refused_total\{reason="acl"\} 1/);
+    expect(text).toMatch(/discodns_notify_received_total 1/);
+    expect(text).toMatch(/discodns_queries_total\{transport="udp",qtype="IXFR",rcode="REFUSED"\} 1/);
+  });
+
   it('counts queries by transport, qtype and rcode, and reports zones and serials', async () => {
     for (let i = 0; i < 3; i++) await udpExchange(server.port, buildQuery({ id: i, qname: '_imaps._tcp.mail.test', qtype: 33 }));
     await udpExchange(server.port, buildQuery({ id: 9, qname: 'nope.mail.test', qtype: 1 }));

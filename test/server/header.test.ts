@@ -52,8 +52,8 @@ describe('RFC 1035 §4.1 / RFC 6891 §6.1.1: FORMERR', () => {
   });
 });
 
-describe('RFC 1035 §4.1.1: opcodes other than QUERY get NOTIMP, opcode echoed, no AA', () => {
-  it.each([1, 2, 4, 5])('opcode %i', (opcode) => {
+describe('RFC 1035 §4.1.1: opcodes other than QUERY (and NOTIFY) get NOTIMP, opcode echoed, no AA', () => {
+  it.each([1, 2, 5])('opcode %i', (opcode) => {
     const n = normalize(ask(buildQuery({ id: 7, qname: 'mail.example.com', qtype: A, opcode }))!);
     expect(n.rcodeName).toBe('NOTIMP');
     expect(n.opcode).toBe(opcode);
@@ -120,9 +120,18 @@ describe('Unknown types: NODATA, never FORMERR or NOTIMP', () => {
   });
 });
 
-describe('Transfers are not implemented', () => {
+describe('RFC 1996: a NOTIFY to the primary gets NOTAUTH (as Knot answers), never NOTIMP', () => {
+  it.each(['mail.example.com', 'example.com', 'not-served.example'])('%s', (qname) => {
+    const n = normalize(ask(buildQuery({ id: 7, qname, qtype: 6, opcode: 4 }))!);
+    expect(n.rcodeName).toBe('NOTAUTH');
+    expect(n.opcode).toBe(4);
+    expect(n.flags.aa).toBe(false);
+  });
+});
+
+describe('Transfers without an ACL that allows them (the default)', () => {
   it('AXFR over UDP: NOTIMP', () => expect(normalize(ask(buildQuery({ id: 8, qname: 'example.com', qtype: 252 }))!).rcodeName).toBe('NOTIMP'));
-  it('IXFR over UDP: NOTIMP', () => expect(normalize(ask(buildQuery({ id: 8, qname: 'example.com', qtype: 251 }))!).rcodeName).toBe('NOTIMP'));
+  it('IXFR over UDP: REFUSED', () => expect(normalize(ask(buildQuery({ id: 8, qname: 'example.com', qtype: 251 }))!).rcodeName).toBe('REFUSED'));
   it('AXFR over TCP: REFUSED', () => expect(normalize(ask(buildQuery({ id: 8, qname: 'example.com', qtype: 252 }), 'tcp')!).rcodeName).toBe('REFUSED'));
 });
 

@@ -109,6 +109,7 @@ export class AutoconfigPublisher {
       // Built at its first query, like the zones: copies it stands for (dns/zone.ts DeferredZone).
       buildZone: (): Zone => new DeferredZone(origin, d.serial, d.recordCount + digests.length, () => buildZone(origin, records())),
       autoconfigZone: { source: z, spec, digests },
+      ...(z.replication ? { replication: z.replication } : {}),
     };
     this.#inputs.set(z, { key, input });
     return input;

@@ -1,0 +1,96 @@
+// What a new snapshot means for the secondaries: for each zone whose serial changed, the
+// difference goes into the IXFR history first, then NOTIFY goes to the zone's targets (so the
+// secondary's IXFR finds it). At start-up every zone is notified. Zones removed lose their
+// history. The work is sliced, so queries are answered meanwhile.
+
+import type { Logger } from 'pino';
+import type { NotifyTargetSpec } from '../definitions/index.js';
+import type { Keyring } from '../wire/tsig.js';
+import type { IxfrHistory } from './ixfr-history.js';
+import type { NotifySender, NotifyTarget } from './notify-out.js';
+import type { Snapshot } from './snapshot.js';
+
+const SLICE_MS = 10;
+
+export interface ReplicationOptions {
+  readonly history: IxfrHistory | undefined;
+  readonly sender: NotifySender;
+  /** The configuration's notify targets, keys resolved. */
+  readonly targets: readonly NotifyTarget[];
+  readonly keyring: Keyring;
+  readonly log: Logger;
+  /** Called when a swap's history is recorded: the journal writes it out. */
+  readonly recorded?: () => void;
+}
+
+export class Replication {
+  /** Swaps are handled one after the other, in order. */
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ReplicationOptions) {}
+
+  /** The NOTIFY targets of a zone: the global ones, plus or instead of its definition's. */
+  targetsOf(snapshot: Snapshot, zoneKey: string): readonly NotifyTarget[] {
+    const own = snapshot.sources?.get(zoneKey)?.replication?.notify;
+    if (own === 'none') return [];
+    if (!own?.length) return this.options.targets;
+    return [...this.options.targets, ...own.map((t) => this.#target(t))];
+  }
+
+  #target(t: NotifyTargetSpec): NotifyTarget {
+    return { address: t.address, port: t.port, key: t.key === undefined ? undefined : this.options.keyring.get(t.key) };
+  }
+
+  /** Start-up: every zone is notified (RFC 1996 §4.7: a primary that loads a zone may). */
+  started(snapshot: Snapshot): Promise<void> {
+    return this.#run(async () => {
+      let slice = performance.now();
+      for (const zone of snapshot.catalog.zones.values()) {
+        const targets = this.targetsOf(snapshot, zone.origin.key);
+        if (targets.length) this.options.sender.notify(zone.origin, zone.soa, targets);
+        if (performance.now() - slice > SLICE_MS) {
+          await new Promise((r) => setImmediate(r));
+          slice = performance.now();
+        }
+      }
+    });
+  }
+
+  /** A reload swapped `before` for `after`: history, then NOTIFY, for each zone whose serial changed. */
+  swapped(before: Snapshot, after: Snapshot): Promise<void> {
+    return this.#run(async () => {
+      const history = this.options.history;
+      let slice = performance.now();
+      let changed = 0;
+      for (const [key, zone] of after.catalog.zones) {
+        const old = before.catalog.zones.get(key);
+        if (old === zone || (old && old.serial === zone.serial)) continue;
+        if (old && history) {
+          const from = before.sources?.get(key);
+          const to = after.sources?.get(key);
+          if (from && to) history.record(zone.origin, old.serial, zone.serial, from.records, to.records);
+        }
+        changed++;
+        const targets = this.targetsOf(after, key);
+        if (targets.length) this.options.sender.notify(zone.origin, zone.soa, targets);
+        if (performance.now() - slice > SLICE_MS) {
+          await new Promise((r) => setImmediate(r));
+          slice = performance.now();
+        }
+      }
+      if (history) for (const [key, zone] of before.catalog.zones) if (!after.catalog.zones.has(key)) history.forget(zone.origin);
+      this.options.recorded?.();
+      if (changed) this.options.log.debug({ changed, notifying: this.options.sender.pending }, 'serials changed');
+    });
+  }
+
+  #run(work: () => Promise<void>): Promise<void> {
+    this.#queue = this.#queue.then(work).catch((err: unknown) => this.options.log.error({ err }, 'bug: replication step failed'));
+    return this.#queue;
+  }
+
+  /** Resolves when every swap handed over so far is handled (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+}
