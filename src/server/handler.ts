@@ -2,8 +2,9 @@
 // for classes and transfers we do not serve); data answers get theirs from the lookup result's
 // kind (wire/compile.ts, rcodeOf). Never throws for any input.
 
+import { NXNAME } from '../dns/dnssec/nsec.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
-import { answerRcode, type CompiledAnswer } from '../wire/compile.js';
+import { answerRcode, answerRefreshAt, type CompiledAnswer } from '../wire/compile.js';
 import { nameKeyOf, parseQuery, queryKey, type Query } from '../wire/query.js';
 import { assemble, emptyResponse, TCP_MAX, udpLimit, type EdnsIdentity } from '../wire/respond.js';
 import { answerUncached, type Snapshot } from './snapshot.js';
@@ -45,10 +46,16 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
   if (query.qtype === RRType.AXFR || query.qtype === RRType.IXFR) {
     return refuse(msg, query, transport === 'udp' ? Rcode.NOTIMP : Rcode.REFUSED, transport, options, stats);
   }
-  // A hit in the answer cache is read in place; only a miss makes a CompiledAnswer.
+  // A hit in the answer cache is read in place; only a miss makes a CompiledAnswer. A DNSSEC
+  // answer is a hit while its signatures are fresh (REFRESH_AT); after, it is compiled anew.
   const answers = snapshot.answers;
   const at = answers.find(msg, query);
-  if (at >= 0) return respond(msg, query, answers.bytes, at, transport, options, stats);
+  if (at >= 0) {
+    if (!query.dnssecOk || answerRefreshAt(answers.bytes, at) > Date.now() / 1000) return respond(msg, query, answers.bytes, at, transport, options, stats);
+    answers.retire(at);
+  }
+  // RFC 9824 §3.5: NXNAME only ever appears in a compact denial's NSEC; asking for it is an error.
+  if (query.qtype === NXNAME) return refuse(msg, query, Rcode.FORMERR, transport, options, stats);
   const compiled = answerUncached(snapshot, msg, query);
   return respond(msg, query, compiled.bytes, compiled.at, transport, options, stats);
 }

@@ -107,6 +107,12 @@ export const answerKeyLength = (b: Uint8Array, at: number): number => readU16LE(
 export const answerRcode = (b: Uint8Array, at: number): number => b[at + RCODE]!;
 export const answerAa = (b: Uint8Array, at: number): boolean => (b[at + FLAGS]! & 1) === 1;
 export const answerRefreshAt = (b: Uint8Array, at: number): number => readU32LE(b, at + REFRESH_AT);
+
+/** Makes a cached answer match no query again (its key length 0): a DNSSEC answer past REFRESH_AT. */
+export function retireAnswer(b: Uint8Array, at: number): void {
+  b[at + KEY_LENGTH] = 0;
+  b[at + KEY_LENGTH + 1] = 0;
+}
 /** The whole compiled answer's length in bytes. */
 export const answerSize = (b: Uint8Array, at: number): number => ANSWER_KEY + answerKeyLength(b, at) + answerBodyLength(b, at);
 

@@ -1,7 +1,9 @@
 // A lookup result as a DNSSEC-aware resolver gets it (DO=1, RFC 4035 §3.1): every RRset from
 // a signed zone with its RRSIGs, and negative answers with the NSEC records that prove them.
 // lookup() decides what the answer is; this only adds the proof, so DO=0 answers stay exactly
-// what they were (RFC 3225).
+// what they were (RFC 3225). In two steps: which records prove the answer (cheap, no
+// signature), then the signatures, so that a negative answer already compiled for its NSEC
+// interval costs no signing work at all.
 
 import { findZone, type Catalog } from '../catalog.js';
 import type { LookupResult } from '../lookup.js';
@@ -12,111 +14,110 @@ import type { Zone } from '../zone.js';
 import { compactNsec, nsecFor, NXNAME, wildcardKey } from './nsec.js';
 import { isSigned, type SignedZone } from './signed-zone.js';
 
-export interface SignedAnswer {
+/** An RRset of an answer, and how it is signed. */
+interface Part {
+  readonly rrset: RRset;
+  /** The signed zone it belongs to; undefined: unsigned data. */
+  readonly zone: SignedZone | undefined;
+  /** 'kept': signed through the zone's store; 'once': made for this answer only; 'only': its RRSIGs alone. */
+  readonly how: 'kept' | 'once' | 'only';
+}
+
+export interface Proof {
   readonly kind: 'answer' | 'nodata' | 'nxdomain';
+  readonly answer: readonly Part[];
+  readonly authority: readonly Part[];
+  readonly additional: readonly Part[];
+  /** The zone a negative answer is about (where its NSEC records come from). */
+  readonly zone: Zone;
+  /**
+   * For a negative answer with no CNAME before it: what tells its body apart from the zone's
+   * other negative bodies (its NSEC interval, or the name without that type). Every name with
+   * the same one gets the same bytes: compiled once, never per name asked.
+   */
+  readonly shared: string | undefined;
+}
+
+export interface SignedAnswer {
+  readonly kind: Proof['kind'];
   readonly answer: readonly RRset[];
   readonly authority: readonly RRset[];
   readonly additional: readonly RRset[];
   /** The earliest expiration (seconds) of the signatures carried; Infinity when none. */
   readonly expiration: number;
-  /**
-   * For a negative answer without a CNAME before it: what tells its body apart from the zone's
-   * other negative bodies (its NSEC interval, or the name that has no such type). Every name
-   * with the same one gets the same bytes, so they are compiled once, never per name asked.
-   */
-  readonly shared: string | undefined;
 }
 
-/** Sections being filled: RRsets with their signatures, and the earliest expiration. */
-class Signing {
-  expiration = Infinity;
-  constructor(private readonly catalog: Catalog) {}
-
-  /** `rrset` (of zone `zone`, or of the zone served here that holds its owner), then its RRSIGs when that zone is signed. */
-  add(out: RRset[], rrset: RRset, zone?: Zone): void {
-    out.push(rrset);
-    const z = zone ?? findZone(this.catalog, rrset.owner.key);
-    if (z && isSigned(z)) this.signatures(out, z.signatures.rrsig(z, rrset));
-  }
-
-  /** An RRset made for this answer alone (compact denial), signed but not kept. */
-  addOnce(out: RRset[], rrset: RRset, zone: SignedZone): void {
-    out.push(rrset);
-    this.signatures(out, zone.signatures.rrsigOnce(zone, rrset));
-  }
-
-  private signatures(out: RRset[], rrsigs: RRset): void {
-    out.push(rrsigs);
-    for (const rd of rrsigs.rdatas) if (rd.kind === 'RRSIG' && rd.expiration < this.expiration) this.expiration = rd.expiration;
-  }
+function part(catalog: Catalog, rrset: RRset, zone?: Zone): Part {
+  const z = zone ?? findZone(catalog, rrset.owner.key);
+  return { rrset, zone: z && isSigned(z) ? z : undefined, how: 'kept' };
 }
 
 /**
- * The DO=1 form of `result`, the lookup of the name with key `nameKey` (lowercased wire) and
- * type `qtype`. `compactOk`: the query set the CO flag (RFC 9824 §4), so a compact denial of a
- * name that does not exist may say NXDOMAIN.
+ * What proves `result`, the lookup of the name with key `nameKey` (lowercased wire) and type
+ * `qtype`, to a validating resolver. `compactOk`: the query set the CO flag (RFC 9824 §5), so
+ * a compact denial of a name that does not exist may say NXDOMAIN.
  */
-export function signedAnswer(catalog: Catalog, result: Exclude<LookupResult, { kind: 'refused' }>, nameKey: string, qtype: number, compactOk = false): SignedAnswer {
-  const s = new Signing(catalog);
-  const answer: RRset[] = [];
-  for (const rrset of result.answer) s.add(answer, rrset);
+export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { kind: 'refused' }>, nameKey: string, qtype: number, compactOk = false): Proof {
+  const answer = result.answer.map((r) => part(catalog, r));
   if (result.kind === 'answer') {
-    const additional: RRset[] = [];
-    for (const rrset of result.additional) s.add(additional, rrset);
-    return { kind: 'answer', answer, authority: [], additional, expiration: s.expiration, shared: undefined };
+    return { kind: 'answer', answer, authority: [], additional: result.additional.map((r) => part(catalog, r)), zone: result.zone, shared: undefined };
   }
   // The name the negative is about: the qname, or the end of the CNAME chain before it.
   const last = result.answer[result.answer.length - 1];
   const finalKey = last ? rdataTarget(last.rdatas[0]!)!.key : nameKey;
   const zone = last ? findZone(catalog, finalKey)! : result.zone;
-  const authority: RRset[] = [];
-  const plain = (): SignedAnswer => ({ kind: result.kind, answer, authority: [result.authority], additional: [], expiration: s.expiration, shared: undefined });
-  if (!isSigned(zone)) return plain();
-  const chained = last !== undefined;
+  const negative = (authority: Part[], kind: Proof['kind'] = result.kind, shared?: string): Proof => ({
+    kind,
+    answer,
+    authority,
+    additional: [],
+    zone,
+    shared: last ? undefined : shared,
+  });
+  if (!isSigned(zone)) return negative([part(catalog, result.authority, zone)]);
   const node = zone.nodes.get(finalKey);
+  const soa: Part = { rrset: result.authority, zone, how: 'kept' };
 
-  // RFC 4035 §3.1.3.1 would have the RRSIGs at a name answer an RRSIG query; they are its data here.
-  if (!chained && node && node.rrsets.size > 0 && qtype === RRType.RRSIG) {
-    for (const rrset of node.rrsets.values()) answer.push(zone.signatures.rrsig(zone, rrset));
-    for (const rd of answer.flatMap((a) => a.rdatas)) if (rd.kind === 'RRSIG' && rd.expiration < s.expiration) s.expiration = rd.expiration;
-    return { kind: 'answer', answer, authority: [], additional: [], expiration: s.expiration, shared: undefined };
+  // An RRSIG query at a name with data: its RRSIGs are the answer (RFC 4035 §3.1.5 leaves it open; Knot does so).
+  if (!last && node && node.rrsets.size > 0 && qtype === RRType.RRSIG) {
+    return { kind: 'answer', answer: [...node.rrsets.values()].map((rrset) => ({ rrset, zone, how: 'only' })), authority: [], additional: [], zone, shared: undefined };
   }
-
-  s.add(authority, result.authority, zone);
   if (zone.keys.denial === 'compact') {
-    // RFC 9824 §3: the name exists, with only RRSIG and NSEC (and NXNAME when it does not).
-    const types = node ? [...node.rrsets.keys()] : [NXNAME];
-    s.addOnce(authority, compactNsec(finalKey, types, zone.negativeSoa.ttl), zone);
-    const kind = node || !compactOk ? 'nodata' : 'nxdomain';
-    return { kind, answer, authority, additional: [], expiration: s.expiration, shared: undefined };
+    // RFC 9824 §3: the name exists, with no type but RRSIG and NSEC (and NXNAME when it does not).
+    const nsec = compactNsec(finalKey, node ? [...node.rrsets.keys()] : [NXNAME], zone.negativeSoa.ttl);
+    return negative([soa, { rrset: nsec, zone, how: 'once' }], node || !compactOk ? 'nodata' : 'nxdomain');
   }
-
   const chain = zone.chain();
-  // An NSEC RRset is asked for by type: it is data at every name of the chain.
-  if (!chained && node && qtype === RRType.NSEC) {
-    const at = nsecFor(chain, finalKey);
-    if (at.match) {
-      const out: RRset[] = [];
-      s.add(out, chain.rrsets[at.index]!, zone);
-      return { kind: 'answer', answer: out, authority: [], additional: [], expiration: s.expiration, shared: undefined };
-    }
-  }
-  let shared: string;
+  const link = (i: number): Part => ({ rrset: chain.rrsets[i]!, zone, how: 'kept' });
+  const at = nsecFor(chain, finalKey);
+  // An NSEC query at a name of the chain: its NSEC is data there.
+  if (!last && node && at.match && qtype === RRType.NSEC) return { kind: 'answer', answer: [link(at.index)], authority: [], additional: [], zone, shared: undefined };
   if (result.kind === 'nodata') {
-    // The name's own NSEC shows the type is not there (§3.1.3.1); an empty non-terminal has
-    // none, and the NSEC covering it shows only that nothing but its descendants exists.
-    const at = nsecFor(chain, finalKey);
-    s.add(authority, chain.rrsets[at.index]!, zone);
-    shared = at.match ? `n${at.index}` : `e${at.index}`;
-  } else {
-    // §3.1.3.2: an NSEC covering the name, and one showing no wildcard at its closest encloser.
-    const cover = nsecFor(chain, finalKey).index;
-    const wildcard = nsecFor(chain, wildcardKey(closestEncloser(zone, finalKey))).index;
-    s.add(authority, chain.rrsets[cover]!, zone);
-    if (wildcard !== cover) s.add(authority, chain.rrsets[wildcard]!, zone);
-    shared = `x${cover},${wildcard}`;
+    // §3.1.3.1: the name's own NSEC shows the type is not there. An empty non-terminal has
+    // none; the NSEC covering it shows that nothing but its descendants exists (RFC 4035 §3.1.3.2, RFC 8020).
+    return negative([soa, link(at.index)], 'nodata', at.match ? `n${at.index}` : `e${at.index}`);
   }
-  return { kind: result.kind, answer, authority, additional: [], expiration: s.expiration, shared: chained ? undefined : shared };
+  // §3.1.3.2: an NSEC covering the name, and one showing no wildcard at its closest encloser.
+  const wildcard = nsecFor(chain, wildcardKey(closestEncloser(zone, finalKey))).index;
+  const authority = wildcard === at.index ? [soa, link(at.index)] : [soa, link(at.index), link(wildcard)];
+  return negative(authority, 'nxdomain', `x${at.index},${wildcard}`);
+}
+
+/** The proof with its signatures: each RRset followed by its RRSIGs, made or kept by its zone's signer. */
+export function signProof(proof: Proof): SignedAnswer {
+  let expiration = Infinity;
+  const sign = (parts: readonly Part[]): RRset[] => {
+    const out: RRset[] = [];
+    for (const p of parts) {
+      if (p.how !== 'only') out.push(p.rrset);
+      if (!p.zone) continue;
+      const rrsigs = p.how === 'once' ? p.zone.signatures.rrsigOnce(p.zone, p.rrset) : p.zone.signatures.rrsig(p.zone, p.rrset);
+      out.push(rrsigs);
+      for (const rd of rrsigs.rdatas) if (rd.kind === 'RRSIG' && rd.expiration < expiration) expiration = rd.expiration;
+    }
+    return out;
+  };
+  return { kind: proof.kind, answer: sign(proof.answer), authority: sign(proof.authority), additional: sign(proof.additional), expiration };
 }
 
 /** The key of the longest existing ancestor of a name that does not exist (RFC 4592 §3.3.1); the apex at worst. */
@@ -124,7 +125,7 @@ export function closestEncloser(zone: Zone, nameKey: string): string {
   const nodes = zone.nodes;
   for (let at = nameKey.charCodeAt(0) + 1; at < nameKey.length; at += nameKey.charCodeAt(at) + 1) {
     const suffix = nameKey.slice(at);
-    if (nodes.has(suffix) || suffix === zone.origin.key) return suffix;
+    if (suffix === zone.origin.key || nodes.has(suffix)) return suffix;
   }
   return zone.origin.key;
 }
