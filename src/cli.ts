@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --expose-gc --no-allocation-site-pretenuring
-// discodns command line: serve | check | export | autoconfig.
+// discodns command line: serve | check | export | autoconfig | ds | ctl.
 //
 // The node flags on the line above (repeated by `npm start` and systemd/discodns.service; a test
 // keeps the three equal) keep a large load fast and its memory down: a young generation capped
@@ -12,7 +12,8 @@ import { describeConfig, loadConfig, type Config, type ConfigFlags } from './con
 import { formatDiagnostic } from './definitions/index.js';
 import { isNameError, parseName } from './dns/name.js';
 import { formatZone } from './dns/zonefile.js';
-import { createLogger } from './log.js';
+import { createLogger, stderrLogger } from './log.js';
+import { dsRecords, dsSeen, keyRoll, listKeys, signedExport, type CommandResult } from './server/dnssec-commands.js';
 import { AutoconfigPublisher, type AutoconfigZone } from './server/http/publish.js';
 import { preview } from './server/http/preview.js';
 import { byName, FORMATS, type Format } from './server/http/router.js';
@@ -27,10 +28,12 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 const USAGE = `discodns ${VERSION} — authoritative DNS for mail-client discovery
 
 Usage:
-  discodns serve  [--config FILE] [--zones DIR] [--listen ADDR]… [--port N]
+  discodns serve  [--config FILE] [--zones DIR] [--state DIR] [--listen ADDR]… [--port N]
   discodns check  [--strict] [PATH…]
-  discodns export [--zones DIR] [ZONE…]
+  discodns export [--zones DIR] [--state DIR] [--signed] [ZONE…]
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR]
+  discodns ds ZONE [--config FILE] [--state DIR] [--zones DIR]
+  discodns ctl ds-seen|key-roll ZONE|@KEYSET  |  discodns ctl keys [ZONE|@KEYSET]
   discodns --version
   discodns COMMAND --help`;
 
@@ -40,6 +43,7 @@ const HELP: Record<string, string> = {
 Options:
   --config FILE     JSON config file (keys below)
   --zones DIR       zone definitions directory            (config zones)
+  --state DIR       state directory (DNSSEC keys)          (config state)
   --listen ADDR     address to listen on; repeat for more  (config listen)
   --port N          UDP and TCP port; 0 picks a free one   (config port)
   --log-level L     fatal|error|warn|info|debug|trace|silent
@@ -57,10 +61,29 @@ Prints every problem as file:line:col: error|warning: key: message.
 Exit status: 1 when there are errors (or, with --strict, warnings), 0 otherwise.`,
   export: `discodns export — print zones as RFC 1035 zone-file text
 
-  discodns export [--zones DIR] [--config FILE] [ZONE…]
+  discodns export [--zones DIR] [--config FILE] [--state DIR] [--signed] [ZONE…]
 
 Prints every zone defined under DIR, or only the named ZONEs. The output loads unchanged in
-Knot (kzonecheck), BIND (named-checkzone) and ldns (ldns-read-zone).`,
+Knot (kzonecheck), BIND (named-checkzone) and ldns (ldns-read-zone). With --signed, the signed
+zones are printed as served over a zone transfer: every RRSIG, the NSEC chain, DNSKEY, CDS and
+CDNSKEY (keys from the state directory, made there if a zone has none yet; private keys are
+never printed).`,
+  ds: `discodns ds — the records to give the parent of a signed zone (the registrar)
+
+  discodns ds ZONE [--config FILE] [--state DIR] [--zones DIR]
+
+Prints the DS (SHA-256, digest type 2) and the DNSKEY of each key-signing key of ZONE in
+zone-file syntax, one a line: most registrars ask for the DS, some for the DNSKEY. Keys are
+read from the state directory, and made there if the zone has none yet. During a KSK/CSK
+rollover both the current and the new key are listed.`,
+  ctl: `discodns ctl — DNSSEC key operations, through the state directory
+
+  discodns ctl ds-seen ZONE|@KEYSET   the parent now publishes the new key's DS
+  discodns ctl key-roll ZONE|@KEYSET  start a KSK/CSK rollover
+  discodns ctl keys [ZONE|@KEYSET]    list key sets and their keys
+
+@KEYSET names the key set a zones: definition shares (@ and its file's name). The server acts
+on ds-seen and key-roll at its next rollover step (every ten minutes, or at once on SIGHUP).`,
   autoconfig: `discodns autoconfig — print what a mail client asking about EMAIL receives over HTTP
 
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR] [--config FILE]
@@ -75,6 +98,8 @@ its settings (HTTP 200), 1 otherwise (the status and reason go to stderr).`,
 const OPTIONS = {
   config: { type: 'string' },
   zones: { type: 'string' },
+  state: { type: 'string' },
+  signed: { type: 'boolean' },
   listen: { type: 'string', multiple: true },
   port: { type: 'string' },
   'log-level': { type: 'string' },
@@ -86,10 +111,12 @@ const OPTIONS = {
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, readonly string[]> = {
-  serve: ['config', 'zones', 'listen', 'port', 'log-level', 'log-format', 'help'],
+  serve: ['config', 'zones', 'state', 'listen', 'port', 'log-level', 'log-format', 'help'],
   check: ['config', 'zones', 'strict', 'help'],
-  export: ['config', 'zones', 'help'],
+  export: ['config', 'zones', 'state', 'signed', 'help'],
   autoconfig: ['config', 'zones', 'format', 'help'],
+  ds: ['config', 'zones', 'state', 'help'],
+  ctl: ['config', 'zones', 'state', 'help'],
 };
 
 function fail(message: string, code = 2): never {
@@ -134,6 +161,7 @@ async function main(argv: string[]): Promise<number> {
     listen: values.listen,
     port,
     zones: values.zones,
+    state: values.state,
     logLevel: values['log-level'],
     logFormat: values['log-format'],
   };
@@ -148,8 +176,12 @@ async function main(argv: string[]): Promise<number> {
       return check(config, rest, values.strict === true);
     case 'autoconfig':
       return autoconfig(config, rest, values.format);
+    case 'ds':
+      return ds(config, rest);
+    case 'ctl':
+      return ctl(config, rest);
     default:
-      return exportZones(config, rest);
+      return exportZones(config, rest, values.signed === true);
   }
 }
 
@@ -219,11 +251,11 @@ async function check(config: Config, paths: string[], strict: boolean): Promise<
 }
 
 /** How serve reads definitions, for the commands that read them too. */
-function parseOptions(config: Config): { httpHost?: string } {
-  return config.http.host ? { httpHost: config.http.host } : {};
+function parseOptions(config: Config): { httpHost?: string; dnssec: boolean } {
+  return { ...(config.http.host ? { httpHost: config.http.host } : {}), dnssec: config.dnssec.enabled };
 }
 
-async function exportZones(config: Config, wanted: string[]): Promise<number> {
+async function exportZones(config: Config, wanted: string[], signed: boolean): Promise<number> {
   const loaded = await loadZones([config.zones], undefined, parseOptions(config));
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
@@ -237,11 +269,51 @@ async function exportZones(config: Config, wanted: string[]): Promise<number> {
     wantedKeys.add(n.key);
   }
   const zones = wanted.length ? loaded.zones.filter((z) => wantedKeys.has(z.origin.key)) : loaded.zones;
+  if (signed) {
+    process.stdout.write(await signedExport(config, zones, stderrLogger()));
+    return errors.length ? 1 : 0;
+  }
   // As served: with the PACC digest TXT of the zones that have autoconfig: on.
   const served = new AutoconfigPublisher().inputs(zones);
   const out = zones.map((z, i) => formatZone(z.origin, served[i]!.records, `from ${z.file}`)).join('\n');
   process.stdout.write(out);
   return errors.length ? 1 : 0;
+}
+
+/** Writes a command's result: its output to stdout, a note or an error to stderr. */
+function finish(result: CommandResult): number {
+  if ('error' in result) {
+    process.stderr.write(`discodns: ${result.error}\n`);
+    return 1;
+  }
+  process.stdout.write(result.out);
+  if (result.note) process.stderr.write(`${result.note}\n`);
+  return 0;
+}
+
+async function servedZones(config: Config) {
+  const loaded = await loadZones([config.zones], undefined, parseOptions(config));
+  for (const d of loaded.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  return loaded.zones;
+}
+
+async function ds(config: Config, args: string[]): Promise<number> {
+  if (args.length !== 1) fail(`ds takes one zone name (got ${args.length}); see discodns ds --help`);
+  return finish(await dsRecords(config, await servedZones(config), args[0]!, stderrLogger()));
+}
+
+const CTL = ['ds-seen', 'key-roll', 'keys'];
+
+async function ctl(config: Config, args: string[]): Promise<number> {
+  const [command, ...more] = args;
+  if (!command || !CTL.includes(command)) fail(`ctl needs a command: ${CTL.join(', ')}; see discodns ctl --help`);
+  if (command === 'keys' ? more.length > 1 : more.length !== 1) fail(`ctl ${command} takes ${command === 'keys' ? 'at most one' : 'one'} zone name or @KEYSET`);
+  const zones = await servedZones(config);
+  const now = Math.floor(Date.now() / 1000);
+  const log = stderrLogger();
+  if (command === 'ds-seen') return finish(await dsSeen(config, zones, more[0]!, now, log));
+  if (command === 'key-roll') return finish(await keyRoll(config, zones, more[0]!, now, log));
+  return finish(listKeys(config, zones, more[0], log));
 }
 
 async function autoconfig(config: Config, args: string[], format: string | undefined): Promise<number> {

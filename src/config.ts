@@ -38,6 +38,16 @@ function httpHost(value: unknown): void {
   }
 }
 
+function nonEmpty(value: unknown): void {
+  if (typeof value !== 'string' || value === '') throw new Error('must be a directory path');
+}
+
+function oneOf(...allowed: (string | number)[]) {
+  return (value: unknown): void => {
+    if (!allowed.includes(value as string | number)) throw new Error(`must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  };
+}
+
 function fraction(value: unknown): void {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error('must be a number from 0 to 1');
 }
@@ -60,6 +70,68 @@ const schema = {
     format: String,
     default: 'zones',
     env: 'DISCODNS_ZONES',
+  },
+  state: {
+    doc: 'State directory: what must outlive a restart (DNSSEC keys under keys/)',
+    format: nonEmpty,
+    default: 'state',
+    env: 'DISCODNS_STATE',
+  },
+  dnssec: {
+    enabled: {
+      doc: 'Sign every zone whose definition does not say dnssec: on or off',
+      format: Boolean,
+      default: false,
+      env: 'DISCODNS_DNSSEC',
+    },
+    algorithm: {
+      doc: 'Algorithm of new keys: 13 (ECDSA P-256 SHA-256, RFC 8624 MUST) or 15 (Ed25519)',
+      format: oneOf(13, 15),
+      default: 13,
+      env: 'DISCODNS_DNSSEC_ALGORITHM',
+    },
+    keys: {
+      doc: 'csk: one combined signing key per key set; ksk+zsk: a key-signing and a zone-signing key (the ZSK rolls by itself)',
+      format: oneOf('csk', 'ksk+zsk'),
+      default: 'csk',
+      env: 'DISCODNS_DNSSEC_KEYS',
+    },
+    denial: {
+      doc: 'Denial of existence for definitions that do not say: nsec (a precomputed chain) or compact (RFC 9824, one signature per name asked)',
+      format: oneOf('nsec', 'compact'),
+      default: 'nsec',
+      env: 'DISCODNS_DNSSEC_DENIAL',
+    },
+    cds: {
+      doc: 'CDS/CDNSKEY at the apex (RFC 7344): always (the DS wanted now), rollover (only while a new KSK/CSK waits for its DS), none',
+      format: oneOf('always', 'rollover', 'none'),
+      default: 'always',
+      env: 'DISCODNS_DNSSEC_CDS',
+    },
+    zskLifetime: {
+      doc: 'Days a ZSK signs before a pre-publish rollover (ksk+zsk only); 0: never',
+      format: integerIn(0, 3650),
+      default: 30,
+      env: 'DISCODNS_DNSSEC_ZSK_LIFETIME',
+    },
+    kskLifetime: {
+      doc: 'Days a KSK or CSK signs before a rollover starts; 0: only when asked (discodns ctl key-roll). It completes only after the new DS is seen at the parent',
+      format: integerIn(0, 36500),
+      default: 0,
+      env: 'DISCODNS_DNSSEC_KSK_LIFETIME',
+    },
+    parentDsTtl: {
+      doc: "Seconds to wait after the new DS is seen at the parent before the new KSK/CSK takes over: the parent zone's DS TTL",
+      format: integerIn(0, 30 * 86400),
+      default: 86400,
+      env: 'DISCODNS_DNSSEC_PARENT_DS_TTL',
+    },
+    dsCheck: {
+      doc: 'IP:port of a validating resolver to ask for the DS of zones whose new KSK/CSK waits for it; empty: wait for discodns ctl ds-seen',
+      format: optionalHostPort,
+      default: '',
+      env: 'DISCODNS_DNSSEC_DS_CHECK',
+    },
   },
   edns: {
     udpSize: {
@@ -191,6 +263,8 @@ export interface Config {
   readonly listen: readonly string[];
   readonly port: number;
   readonly zones: string;
+  readonly state: string;
+  readonly dnssec: DnssecConfig;
   readonly edns: { readonly udpSize: number };
   readonly tcp: { readonly idleTimeout: number; readonly maxConnections: number; readonly maxMessageSize: number };
   readonly cache: { readonly size: number };
@@ -200,11 +274,24 @@ export interface Config {
   readonly log: { readonly level: string; readonly format: 'json' | 'pretty'; readonly queries: boolean; readonly querySampleRate: number };
 }
 
+export interface DnssecConfig {
+  readonly enabled: boolean;
+  readonly algorithm: 13 | 15;
+  readonly keys: 'csk' | 'ksk+zsk';
+  readonly denial: 'nsec' | 'compact';
+  readonly cds: 'always' | 'rollover' | 'none';
+  readonly zskLifetime: number;
+  readonly kskLifetime: number;
+  readonly parentDsTtl: number;
+  readonly dsCheck: string;
+}
+
 /** Flag values from the command line, already typed by the CLI; undefined means not given. */
 export interface ConfigFlags {
   readonly listen?: string[] | undefined;
   readonly port?: number | undefined;
   readonly zones?: string | undefined;
+  readonly state?: string | undefined;
   readonly logLevel?: string | undefined;
   readonly logFormat?: string | undefined;
 }
@@ -246,6 +333,7 @@ export function loadConfig(file: string | undefined, flags: ConfigFlags, env: No
     if (flags.listen !== undefined) conf.set('listen', flags.listen);
     if (flags.port !== undefined) conf.set('port', flags.port);
     if (flags.zones !== undefined) conf.set('zones', flags.zones);
+    if (flags.state !== undefined) conf.set('state', flags.state);
     if (flags.logLevel !== undefined) conf.set('log.level', flags.logLevel);
     if (flags.logFormat !== undefined) conf.set('log.format', flags.logFormat as 'json');
     conf.validate({ allowed: 'strict' });

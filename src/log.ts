@@ -10,3 +10,8 @@ export function createLogger(level: string, format: 'json' | 'pretty'): Logger {
   }
   return pino({ level, base: { service: 'discodns' } });
 }
+
+/** For commands whose stdout is their output (export, ds): warnings and errors go to stderr. */
+export function stderrLogger(level = 'warn'): Logger {
+  return pino({ level, base: { service: 'discodns' } }, pino.destination(2));
+}

@@ -32,6 +32,17 @@ export interface ZoneContent {
   buildZone?(): Zone;
   /** The definition's `autoconfig:`, when on (the HTTP responder serves the zone). */
   readonly autoconfig?: AutoconfigSpec | undefined;
+  /** The definition's `dnssec:` (undefined: the configuration decides). */
+  readonly dnssec?: boolean | undefined;
+  /** The definition's `denial:` (undefined: the configuration decides). */
+  readonly denial?: 'nsec' | 'compact' | undefined;
+  /** The key set a `zones:` definition's zones share; undefined: the zone's own. */
+  readonly keyset?: string | undefined;
+}
+
+/** What a definition says about signing, for each zone it makes. */
+function signingOf(def: Definition): Pick<ZoneContent, 'dnssec' | 'denial' | 'keyset'> {
+  return { dnssec: def.dnssec, denial: def.denial, keyset: def.keyset };
 }
 
 export interface BuiltZones {
@@ -57,15 +68,34 @@ export interface BuildOptions {
  */
 class CopiedZone implements ZoneContent {
   readonly #recipe: ZoneRecipe;
+  readonly #def: Definition;
 
   constructor(
     readonly origin: Name,
-    readonly file: string,
-    readonly ttl: number,
+    def: Definition,
     recipe: ZoneRecipe,
-    readonly autoconfig?: AutoconfigSpec,
   ) {
     this.#recipe = recipe;
+    this.#def = def;
+  }
+
+  get file(): string {
+    return this.#def.file;
+  }
+  get ttl(): number {
+    return this.#def.ttl;
+  }
+  get autoconfig(): AutoconfigSpec | undefined {
+    return this.#def.autoconfig;
+  }
+  get dnssec(): boolean | undefined {
+    return this.#def.dnssec;
+  }
+  get denial(): 'nsec' | 'compact' | undefined {
+    return this.#def.denial;
+  }
+  get keyset(): string | undefined {
+    return this.#def.keyset;
   }
 
   get records(): ResourceRecord[] {
@@ -80,15 +110,22 @@ class CopiedZone implements ZoneContent {
 /** A zone checked on its own. Its records are made on each read of `records`, as CopiedZone's. */
 class OwnZone implements ZoneContent {
   readonly #records: StoredRecords;
+  readonly dnssec: boolean | undefined;
+  readonly denial: 'nsec' | 'compact' | undefined;
+  readonly keyset: string | undefined;
 
   constructor(
     readonly origin: Name,
     readonly file: string,
     readonly ttl: number,
     records: StoredRecords,
-    readonly autoconfig?: AutoconfigSpec,
+    readonly autoconfig: AutoconfigSpec | undefined,
+    signing: Pick<ZoneContent, 'dnssec' | 'denial' | 'keyset'>,
   ) {
     this.#records = records;
+    this.dnssec = signing.dnssec;
+    this.denial = signing.denial;
+    this.keyset = signing.keyset;
   }
 
   get records(): ResourceRecord[] {
@@ -193,9 +230,7 @@ export function* buildZonesSteps(definitions: readonly Definition[], options: Bu
     if (failed.has(z.origin.key)) continue;
     let content = z.cache?.content;
     if (!content) {
-      content = z.own
-        ? new OwnZone(z.origin, z.def.file, z.def.ttl, z.own.records, z.def.autoconfig)
-        : new CopiedZone(z.origin, z.def.file, z.def.ttl, z.recipe!, z.def.autoconfig);
+      content = z.own ? new OwnZone(z.origin, z.def.file, z.def.ttl, z.own.records, z.def.autoconfig, signingOf(z.def)) : new CopiedZone(z.origin, z.def, z.recipe!);
       if (z.cache) z.cache.content = content;
     }
     zones.push(content);

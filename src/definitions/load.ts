@@ -38,6 +38,10 @@ export interface ParseOptions {
   readonly simple?: boolean;
   /** The configuration's http.host: where `autoconfig: on` points when its block names no host. */
   readonly httpHost?: string;
+  /** Which YAML document of the file is read (0 for the first): names a shared key set. */
+  readonly document?: number;
+  /** The configuration's dnssec.enabled: whether a definition that does not say is signed. */
+  readonly dnssec?: boolean;
 }
 
 export function parseDefinitionFile(
@@ -60,10 +64,10 @@ export function parseDefinitionFile(
   const diagnostics: Diagnostic[] = [];
   const definitions: Definition[] = [];
   if (docs.length === 0) diagnostics.push(error(src.atOffset(0, FILE), EMPTY));
-  for (const doc of docs) {
+  for (const [document, doc] of docs.entries()) {
     for (const e of doc.errors) diagnostics.push(error(src.atOffset(e.pos[0], YAML), yamlMessage(e.message)));
     for (const w of doc.warnings) diagnostics.push(warning(src.atOffset(w.pos[0], YAML), w.message));
-    const def = doc.errors.length ? zonesOnly(src, doc) : readDefinition(new FieldReader(src, doc, diagnostics), doc.contents, mtimeMs, options);
+    const def = doc.errors.length ? zonesOnly(src, doc) : readDefinition(new FieldReader(src, doc, diagnostics), doc.contents, mtimeMs, { ...options, document });
     if (def) definitions.push(def);
   }
   return { definitions, diagnostics };
@@ -109,6 +113,10 @@ function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number, opti
       : { at: soaEntry?.keyAt ?? { ...at, path: 'soa' }, serial: autoSerial(mtimeMs), ...SOA_DEFAULTS };
   const autoconfigEntry = get('autoconfig');
   const autoconfig = autoconfigEntry && readAutoconfig(r, autoconfigEntry, options);
+  const dnssecEntry = get('dnssec');
+  const dnssec = dnssecEntry && readOnOff(r, dnssecEntry, "'on' (sign the zone, keys in the state directory) or 'off'");
+  const denialEntry = get('denial');
+  const denial = denialEntry && readDenial(r, denialEntry);
   const def: Omit<Definition, 'broken'> = {
     file: r.src.file,
     zones,
@@ -124,6 +132,10 @@ function readDefinition(r: FieldReader, contents: unknown, mtimeMs: number, opti
     aliases: section(r, get('aliases'), (e) => readAliases(r, e)),
     records: section(r, get('records'), (e) => readRecords(r, e)),
     ...(autoconfig ? { autoconfig } : {}),
+    ...(dnssec !== undefined ? { dnssec } : {}),
+    signed: dnssec ?? options.dnssec ?? false,
+    ...(denial !== undefined ? { denial } : {}),
+    ...(get('zones') ? { keyset: sharedKeyset(r.src.file, options.document ?? 0) } : {}),
   };
   const broken = r.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
   return compacted({ ...def, broken });
@@ -150,6 +162,32 @@ function compacted(def: Definition): Definition {
 /** An optional section; written with nothing after the key, it is simply empty. */
 function section<T>(r: FieldReader, e: Entry | undefined, read: (e: Entry) => T[]): T[] {
   return e && !r.isMissing(e.node) ? read(e) : [];
+}
+
+/** `on`/`off` (YAML's true/false too); undefined after an error. */
+function readOnOff(r: FieldReader, e: Entry, what: string): boolean | undefined {
+  const node = e.node;
+  if (isScalar(node) && (node.value === true || (typeof node.value === 'string' && node.value.toLowerCase() === 'on'))) return true;
+  if (isScalar(node) && (node.value === false || (typeof node.value === 'string' && node.value.toLowerCase() === 'off'))) return false;
+  r.error(e.at, `write ${what}`);
+  return undefined;
+}
+
+function readDenial(r: FieldReader, e: Entry): 'nsec' | 'compact' | undefined {
+  const node = e.node;
+  const v = isScalar(node) && typeof node.value === 'string' ? node.value.toLowerCase() : undefined;
+  if (v === 'nsec' || v === 'compact') return v;
+  r.error(e.at, "write 'nsec' (a precomputed NSEC chain: resolvers answer nonexistent names from their cache) or 'compact' (RFC 9824: no zone walking, one signature per name asked)");
+  return undefined;
+}
+
+/**
+ * The key set of a `zones:` definition: `@` and the file's name without .yaml (and `-N` for
+ * the Nth document of a file with several). A name no zone can have, so never a zone's own set.
+ */
+export function sharedKeyset(file: string, document: number): string {
+  const base = file.replace(/^.*\//, '').replace(/\.ya?ml$/i, '');
+  return `@${base}${document > 0 ? `-${document + 1}` : ''}`;
 }
 
 function readZones(r: FieldReader, zone: Entry | undefined, zonesEntry: Entry | undefined, at: At): { zones: Name[]; zoneAt: At[] } {

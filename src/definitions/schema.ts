@@ -7,7 +7,7 @@ import type { AutoconfigSpec } from './autoconfig.js';
 import type { At } from './diagnostics.js';
 import type { ServiceInfo } from './services.js';
 
-export const TOP_KEYS = ['zone', 'zones', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig'] as const;
+export const TOP_KEYS = ['zone', 'zones', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig', 'dnssec', 'denial'] as const;
 export const SOA_KEYS = ['contact', 'serial', 'refresh', 'retry', 'expire', 'negative-ttl'] as const;
 export const MX_KEYS = ['host', 'preference'] as const;
 export const TARGET_KEYS = ['host', 'port', 'priority', 'weight', 'path'] as const;
@@ -103,4 +103,12 @@ export interface Definition {
   readonly records: readonly RecordLine[];
   /** `autoconfig:`, when on: the HTTP documents and the names that lead to them (autoconfig.ts). */
   readonly autoconfig?: AutoconfigSpec;
+  /** `dnssec: on` or `off`; absent: the configuration's dnssec.enabled decides. */
+  readonly dnssec?: boolean;
+  /** Whether the zones are signed: `dnssec:`, or else the configuration's dnssec.enabled as read with it. */
+  readonly signed: boolean;
+  /** `denial: nsec` or `compact` (RFC 9824); absent: the configuration's dnssec.denial. */
+  readonly denial?: 'nsec' | 'compact';
+  /** For a `zones:` definition: the name of the key set its zones share (`@` and the file's name). */
+  readonly keyset?: string;
 }

@@ -22,6 +22,7 @@ export function checkZone(x: Expanded): Checked {
   const index = indexOf(served);
   const ttls = oneTtlPerSet(index, diagnostics);
   checkAliases(x.origin, index, diagnostics);
+  if (!x.def.signed) warnUnsignedTlsa(served, diagnostics);
   return {
     ...x,
     served: served.map((s) => {
@@ -30,6 +31,14 @@ export function checkZone(x: Expanded): Checked {
     }),
     index,
   };
+}
+
+/** DANE (RFC 7672 §2.2): a TLSA record counts only when a validating resolver can trust it. */
+function warnUnsignedTlsa(records: readonly Sourced[], diagnostics: Diagnostic[]): void {
+  for (const s of records) {
+    if (s.rr.type !== RRType.TLSA) continue;
+    diagnostics.push(warning(s.at, 'TLSA (DANE) is used only from a signed zone (RFC 7672 §2.2): sign it with dnssec: on, or set dnssec.enabled in the configuration'));
+  }
 }
 
 function dedupe(records: readonly Sourced[], diagnostics: Diagnostic[]): Sourced[] {

@@ -54,8 +54,9 @@ export function handleMessage(snapshot: Snapshot, msg: Buffer, transport: Transp
     if (!query.dnssecOk || answerRefreshAt(answers.bytes, at) > Date.now() / 1000) return respond(msg, query, answers.bytes, at, transport, options, stats);
     answers.retire(at);
   }
-  // RFC 9824 §3.5: NXNAME only ever appears in a compact denial's NSEC; asking for it is an error.
-  if (query.qtype === NXNAME) return refuse(msg, query, Rcode.FORMERR, transport, options, stats);
+  // RFC 9824 §3.5: NXNAME only ever appears in a compact denial's NSEC; asking for it is an
+  // error. Said to DO=1 queries only: DO=0 answers stay as they were (and as Knot gives them).
+  if (query.qtype === NXNAME && query.dnssecOk) return refuse(msg, query, Rcode.FORMERR, transport, options, stats);
   const compiled = answerUncached(snapshot, msg, query);
   return respond(msg, query, compiled.bytes, compiled.at, transport, options, stats);
 }

@@ -6,9 +6,9 @@ import { Buffer } from 'node:buffer';
 import { ALGORITHM_NAMES, isAlgorithm, privateKeyBytes, privateKeyFromBytes, SEP_KEY, signingKey, type SigningKey } from '../dns/dnssec/key.js';
 import { nameToText, type Name } from '../dns/name.js';
 
-/** `K<zone>+<alg>+<tag>`, the zone without its final dot (as BIND names them). */
+/** `K<zone>+<alg>+<tag>`, the zone with its final dot, as dnssec-keygen names them. */
 export function keyFileBase(owner: Name, key: SigningKey): string {
-  const zone = owner.labelCount === 0 ? '.' : nameToText(owner).slice(0, -1).toLowerCase();
+  const zone = nameToText(owner).toLowerCase();
   return `K${zone}+${String(key.algorithm).padStart(3, '0')}+${String(key.keyTag).padStart(5, '0')}`;
 }
 

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { ParseOptions, ZoneContent } from '../definitions/index.js';
 import { nameToText } from '../dns/name.js';
 import type { SnapshotHolder } from './holder.js';
-import { buildSnapshotSliced, type ZoneInput } from './snapshot.js';
+import type { Dnssec } from './dnssec.js';
+import { buildSnapshotSliced, type Snapshot, type ZoneInput } from './snapshot.js';
 import { loadZones, type LoadedZones, type ParseCache } from './zonefiles.js';
 import { logDiagnostics } from './diagnostics-log.js';
 
@@ -35,6 +36,8 @@ export interface ReloaderOptions {
   readonly parse?: ParseOptions;
   /** The snapshot's inputs from the zones in service (server/http/publish.ts adds the PACC digests). */
   readonly publish?: (zones: readonly ZoneContent[]) => readonly ZoneInput[];
+  /** Signs the zones that say so: their keys are made ready before each snapshot is built. */
+  readonly dnssec?: Dnssec;
 }
 
 export class ZoneReloader {
@@ -79,8 +82,7 @@ export class ZoneReloader {
         do {
           this.again = false;
           const { summary: s, snapshot } = await this.load();
-          const holder = this.holder();
-          if (holder) holder.current = snapshot; // the one-step swap
+          this.swap(snapshot);
           summary = s;
           this.log.info({ ...summary }, 'reloaded');
         } while (this.again);
@@ -99,9 +101,15 @@ export class ZoneReloader {
   async republish(): Promise<void> {
     if (this.running) return; // the reload under way builds from the same zones, later
     const generation = this.generation;
-    const snapshot = await buildSnapshotSliced(this.inputs([...this.served.values()].map((z) => z.content)), this.cacheSize);
+    const snapshot = await buildSnapshotSliced(this.inputs([...this.served.values()].map((z) => z.content)), this.cacheSize, this.options.dnssec?.wrap);
+    if (generation === this.generation && !this.running) this.swap(snapshot);
+  }
+
+  /** The one-step swap; then the signature stores follow the zones now served. */
+  swap(snapshot: Snapshot): void {
     const holder = this.holder();
-    if (holder && generation === this.generation && !this.running) holder.current = snapshot;
+    if (holder) holder.current = snapshot;
+    this.options.dnssec?.adopt(snapshot);
   }
 
   private inputs(zones: readonly ZoneContent[]): readonly ZoneInput[] {
@@ -136,7 +144,9 @@ export class ZoneReloader {
         removed++;
       }
     }
-    const snapshot = await buildSnapshotSliced(this.inputs([...next.values()].map((z) => z.content)), this.cacheSize);
+    const inputs = this.inputs([...next.values()].map((z) => z.content));
+    await this.options.dnssec?.prepare(inputs);
+    const snapshot = await buildSnapshotSliced(inputs, this.cacheSize, this.options.dnssec?.wrap);
     this.served = next;
     const summary: ReloadSummary = {
       added,

@@ -11,6 +11,7 @@ import { handlerOptions } from './identity.js';
 import { listen, ListenError } from './listen.js';
 import { buildRegistry, newReloadRecord, recordReload, serveMetrics } from './metrics.js';
 import { queryLogger } from './querylog.js';
+import { Dnssec } from './dnssec.js';
 import { ZoneReloader, type ReloadSummary } from './reload.js';
 import { newStats, type ServerStats } from './stats.js';
 
@@ -18,6 +19,7 @@ export interface RunningServer {
   readonly port: number;
   readonly holder: SnapshotHolder;
   readonly stats: ServerStats;
+  readonly dnssec: Dnssec;
   /** Re-reads the zones directory; calls during a reload coalesce into one more. */
   reload(): Promise<ReloadSummary>;
   close(): Promise<void>;
@@ -28,14 +30,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const holderRef: { holder?: SnapshotHolder } = {};
   // The PACC digest TXT of each `autoconfig:` zone; an old one expiring asks for a new snapshot.
   const publisher = new AutoconfigPublisher(() => void reloader.republish());
+  const dnssec = new Dnssec(config.dnssec, config.state, log);
   const reloader = new ZoneReloader(config.zones, config.cache.size, () => holderRef.holder, log, {
-    parse: config.http.host ? { httpHost: config.http.host } : {},
+    parse: { ...(config.http.host ? { httpHost: config.http.host } : {}), dnssec: config.dnssec.enabled },
     publish: (zones) => publisher.inputs(zones),
+    dnssec,
   });
   const { summary, snapshot } = await reloader.initial();
   collectLoadGarbage(log);
   const holder: SnapshotHolder = { current: snapshot };
   holderRef.holder = holder;
+  reloader.swap(snapshot);
+  // Rollovers move on with time: a look every ten minutes, and at every reload (SIGHUP).
+  const rollovers = new RolloverTimer(dnssec, reloader, log);
   const stats = newStats();
   const reloads = newReloadRecord();
   recordReload(reloads, summary, Date.now() / 1000);
@@ -55,6 +62,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     } catch (e) {
       await listeners.close();
       publisher.stop();
+      rollovers.stop();
       if (e instanceof HttpConfigError) throw e;
       const [address, port] = [config.http.listen.replace(/:[0-9]+$/, ''), Number(/:([0-9]+)$/.exec(config.http.listen)?.[1])];
       throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, `http.listen: ${(e as Error).message}`);
@@ -63,10 +71,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let metrics: http.Server | undefined;
   if (config.metrics.enabled) {
     try {
-      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, httpStats), log);
+      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, httpStats, dnssec), log);
     } catch (e) {
       await Promise.all([listeners.close(), autoconfigHttp?.close()]);
       publisher.stop();
+      rollovers.stop();
       const [address, port] = [config.metrics.listen.replace(/:[0-9]+$/, ''), Number(/:([0-9]+)$/.exec(config.metrics.listen)?.[1])];
       throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, `metrics: ${(e as Error).message}`);
     }
@@ -91,10 +100,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     port: listeners.port,
     holder,
     stats,
+    dnssec,
     reload: async () => {
       autoconfigHttp?.reloadCertificate();
       try {
         const s = await reloader.request();
+        await rollovers.now();
         recordReload(reloads, s, Date.now() / 1000);
         return s;
       } catch (e) {
@@ -104,9 +115,43 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     close: async () => {
       publisher.stop();
+      rollovers.stop();
       await Promise.all([listeners.close(), autoconfigHttp?.close(), metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined]);
     },
   };
+}
+
+/** Runs Dnssec.tick every ten minutes (and when asked), and builds a new snapshot when keys changed. */
+class RolloverTimer {
+  private readonly timer: NodeJS.Timeout;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly dnssec: Dnssec,
+    private readonly reloader: ZoneReloader,
+    private readonly log: Logger,
+    everyMs = 600_000,
+  ) {
+    this.timer = setInterval(() => void this.now(), everyMs);
+    this.timer.unref();
+  }
+
+  now(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        if (await this.dnssec.tick()) await this.reloader.republish();
+      } catch (e) {
+        this.log.error({ err: e }, 'bug: DNSSEC rollover step failed');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }
 
 /**

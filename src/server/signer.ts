@@ -44,6 +44,19 @@ class ZoneStore {
     return this.current.size + (this.previous?.size ?? 0);
   }
 
+  /**
+   * A new version of the zone is served: the last version's signatures are kept one turn more,
+   * for the RRsets whose content did not change, then dropped.
+   */
+  turnOver(base: Zone): void {
+    if (this.base === base) return;
+    if (this.base !== undefined) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.base = base;
+  }
+
   /** The earliest time a signature kept here is due to be made again. */
   nextRefresh(): number | undefined {
     let next: number | undefined;
@@ -107,14 +120,7 @@ export class KeysetSigner implements ZoneSignatures {
 
   rrsig(zone: SignedZone, rrset: RRset): RRset {
     const store = this.stores.of(zone);
-    if (store.base !== zone.base) {
-      // A new version of the zone: keep the last one's signatures one turn, for what did not change.
-      if (store.base !== undefined) {
-        store.previous = store.current;
-        store.current = new Map();
-      }
-      store.base = zone.base;
-    }
+    if (store.base === undefined) store.base = zone.base;
     const now = this.stores.now();
     const known = store.byRRset.get(rrset);
     if (known && known.kept.keys === this.keys && now < known.kept.refreshAt) return known.rrsig;

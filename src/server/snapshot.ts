@@ -30,6 +30,8 @@ export interface ZoneInput {
   readonly denial?: Denial | undefined;
   /** For the zones of a `zones:` definition: the name of the key set they share. */
   readonly keyset?: string | undefined;
+  /** The definition's TTL, the SOA's: how long its DNSKEY set may be cached. */
+  readonly ttl?: number;
 }
 
 /** Turns a zone as built into the zone as served (server/dnssec.ts signs the zones that say so). */

@@ -109,6 +109,10 @@ export class AutoconfigPublisher {
       // Built at its first query, like the zones: copies it stands for (dns/zone.ts DeferredZone).
       buildZone: (): Zone => new DeferredZone(origin, d.serial, d.recordCount + digests.length, () => buildZone(origin, records())),
       autoconfigZone: { source: z, spec, digests },
+      dnssec: z.dnssec,
+      denial: z.denial,
+      keyset: z.keyset,
+      ttl: z.ttl,
     };
     this.#inputs.set(z, { key, input });
     return input;
