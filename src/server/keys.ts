@@ -108,7 +108,7 @@ export async function writeAtomic(target: string, data: string, mode = 0o600): P
 
 /** The keys of one key set, and the decisions about them. */
 export class Keyset {
-  #zoneKeys: Map<Denial, ZoneKeys> = new Map();
+  #zoneKeys: Map<string, ZoneKeys> = new Map();
   #active: ActiveKeys | undefined;
 
   constructor(
@@ -144,13 +144,13 @@ export class Keyset {
 
   /** The DNSKEY set and CDS keys every zone of the set publishes (RFC 7344 §4: CDS names the DS wanted). */
   zoneKeys(denial: Denial, cds: CdsPolicy): ZoneKeys {
-    let z = this.#zoneKeys.get(denial);
+    let z = this.#zoneKeys.get(`${denial}/${cds}`);
     if (!z) {
       const pending = this.pending();
       const current = this.keys.filter((k) => sep(k) && keyState(k) === 'active');
       const wanted = cds === 'none' ? [] : pending ? [pending] : cds === 'always' ? current : [];
       z = Object.freeze({ dnskeys: Object.freeze(this.published().map((k) => k.key.dnskey)), cds: Object.freeze(wanted.map((k) => k.key.dnskey)), denial });
-      this.#zoneKeys.set(denial, z);
+      this.#zoneKeys.set(`${denial}/${cds}`, z);
     }
     return z;
   }
