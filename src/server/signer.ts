@@ -2,7 +2,9 @@
 // kept per zone and found again by the RRset they cover, so that an evicted compiled answer
 // is compiled again without signing again. Kept by content as well as by identity: a reload
 // that changes a zone builds new RRset objects, and only the RRsets whose content changed
-// (usually the SOA alone) are signed again. Signatures are made again once their window says
+// (usually the SOA alone) are signed again. Kept by content only: a map by RRset object as
+// well cost some 100 bytes a signature for a few microseconds saved at each compile, and
+// compiled answers are cached. Signatures are made again once their window says
 // (dns/dnssec/window.ts), or when the keys that sign change.
 
 import { Buffer } from 'node:buffer';
@@ -31,8 +33,8 @@ class ZoneStore {
   /** By a digest of the RRset's canonical form; `previous` holds the last zone's until it is replaced too. */
   current = new Map<string, Kept>();
   previous: Map<string, Kept> | undefined;
-  /** The RRSIG set made for each RRset object, with what it was made from. */
-  byRRset = new WeakMap<RRset, { readonly rrsig: RRset; readonly kept: Kept }>();
+  /** The last RRset object signed, and its RRSIG set: an answer asks for the same one again at once. */
+  last: { readonly rrset: RRset; readonly rrsig: RRset; readonly kept: Kept } | undefined;
   made = 0;
 
   constructor(origin: Name) {
@@ -122,8 +124,8 @@ export class KeysetSigner implements ZoneSignatures {
     const store = this.stores.of(zone);
     if (store.base === undefined) store.base = zone.base;
     const now = this.stores.now();
-    const known = store.byRRset.get(rrset);
-    if (known && known.kept.keys === this.keys && now < known.kept.refreshAt) return known.rrsig;
+    const known = store.last;
+    if (known && known.rrset === rrset && known.kept.keys === this.keys && now < known.kept.refreshAt) return known.rrsig;
     const canonical = canonicalRRset(rrset);
     const content = contentKey(canonical, rrset.type);
     let kept = store.current.get(content) ?? store.previous?.get(content);
@@ -136,7 +138,7 @@ export class KeysetSigner implements ZoneSignatures {
     }
     store.current.set(content, kept);
     const rrsig = rrsigRRset(rrset, kept.rdatas);
-    store.byRRset.set(rrset, { rrsig, kept });
+    store.last = { rrset, rrsig, kept };
     return rrsig;
   }
 

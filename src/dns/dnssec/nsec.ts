@@ -5,7 +5,7 @@
 // Compact denial (RFC 9824) is the alternative: one NSEC made per name asked, never walkable.
 
 import { Buffer } from 'node:buffer';
-import { joinName, MAX_NAME_WIRE, nameFromWire, type Name } from '../name.js';
+import { joinName, MAX_NAME_WIRE, nameFromWire, wireText, type Name } from '../name.js';
 import type { NsecData } from '../rdata/nsec.js';
 import type { RRset } from '../records.js';
 import { RRType } from '../types.js';
@@ -27,9 +27,24 @@ export function lowercased(nameKey: string): Name {
   return nameFromWire(Buffer.from(nameKey, 'latin1'));
 }
 
+/** The name itself when it is written in lower case already (most are): one object fewer per link. */
+function lowercaseName(n: Name): Name {
+  return wireText(n) === n.key ? n : lowercased(n.key);
+}
+
+/** Type lists, one object each: most links of most zones list one of a few. */
+const typeLists = new Map<string, readonly number[]>();
+
 /** The types an NSEC at `node` lists: the node's own, RRSIG and NSEC (RFC 4034 §4.1.2). */
-function typesAt(node: ZoneNode, extra: readonly number[]): number[] {
-  return [...new Set([...node.rrsets.keys(), ...extra])].sort((a, b) => a - b);
+function typesAt(node: ZoneNode, extra: readonly number[]): readonly number[] {
+  const types = [...new Set([...node.rrsets.keys(), ...extra])].sort((a, b) => a - b);
+  const key = types.join(',');
+  let shared = typeLists.get(key);
+  if (!shared) {
+    shared = Object.freeze(types);
+    if (typeLists.size < 1000) typeLists.set(key, shared);
+  }
+  return shared;
 }
 
 /**
@@ -40,9 +55,9 @@ function typesAt(node: ZoneNode, extra: readonly number[]): number[] {
 export function buildNsecChain(nodes: Iterable<ZoneNode>, ttl: number): NsecChain {
   const links = [...nodes].filter((n) => n.rrsets.size > 0).map((node) => ({ node, sortKey: canonicalSortKey(node.name.key) }));
   links.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
-  const owners = links.map((l) => lowercased(l.node.name.key));
+  const owners = links.map((l) => lowercaseName(l.node.name));
   const rrsets = links.map((l, i): RRset => {
-    const rdata: NsecData = Object.freeze({ kind: 'NSEC', next: owners[(i + 1) % owners.length]!, types: Object.freeze(typesAt(l.node, [RRType.RRSIG, RRType.NSEC])) });
+    const rdata: NsecData = Object.freeze({ kind: 'NSEC', next: owners[(i + 1) % owners.length]!, types: typesAt(l.node, [RRType.RRSIG, RRType.NSEC]) });
     return Object.freeze({ owner: owners[i]!, type: RRType.NSEC, ttl, rdatas: Object.freeze([rdata]) });
   });
   return Object.freeze({ sortKeys: Object.freeze(links.map((l) => l.sortKey)), rrsets: Object.freeze(rrsets) });
