@@ -3,8 +3,13 @@
 // ceiling, the same dnsperf query file against each, in one run. Prints one table and writes
 // bench/results/load-<time>.json. Peers that are not installed are skipped with one line.
 //
-//   npm run bench -- [--domains N] [--seconds S] [--rounds R] [--tcp] [--flood]
+//   npm run bench -- [--domains N] [--seconds S] [--rounds R] [--tcp] [--flood] [--do] [--dnssec]
 //                    [--discodns-config FILE] [--paired-only]
+//
+//   --do      also measure each server with the DNSSEC OK bit set (dnsperf -D), as rows "… DO=1"
+//   --dnssec  sign the zones: discodns with dnssec.enabled (keys in a temporary state directory),
+//             Knot with `dnssec-signing: on` (a CSK, ECDSA P-256, as discodns), NSD serving
+//             `discodns export --signed` (it serves only signed zone files)
 //
 // --discodns-config passes a configuration file to discodns (e.g. {"rrl":{"enabled":false}} to
 // measure without rate limiting); --paired-only measures only the paired UDP ratio to the
@@ -34,6 +39,8 @@ const { values } = parseArgs({
     'warmup-seconds': { type: 'string', default: '3' },
     tcp: { type: 'boolean', default: false },
     flood: { type: 'boolean', default: false },
+    do: { type: 'boolean', default: false },
+    dnssec: { type: 'boolean', default: false },
     'flood-seconds': { type: 'string', default: '60' },
     'discodns-config': { type: 'string' },
     'paired-only': { type: 'boolean', default: false },
@@ -91,10 +98,10 @@ function waitForLine(child, re, ms) {
   });
 }
 
-async function waitAnswering(port) {
-  for (let i = 0; i < 100; i++) {
-    const r = spawnSync('dig', ['@127.0.0.1', '-p', String(port), '+time=1', '+tries=1', 'd000001.bench.test', 'SOA'], { encoding: 'utf8' });
-    if (/status: NOERROR/.test(r.stdout ?? '')) return;
+async function waitAnswering(port, qname = 'd000001.bench.test', qtype = 'SOA') {
+  for (let i = 0; i < 600; i++) {
+    const r = spawnSync('dig', ['@127.0.0.1', '-p', String(port), '+time=1', '+tries=1', qname, qtype], { encoding: 'utf8' });
+    if (/status: NOERROR/.test(r.stdout ?? '') && !/ANSWER: 0,/.test(r.stdout ?? '')) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`nothing answers on ${port}`);
@@ -126,14 +133,15 @@ const median = (xs) => {
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 
-function dnsperfArgs(port, queries, tcp, runSeconds) {
+function dnsperfArgs(port, queries, tcp, runSeconds, dnssecOk = false) {
   const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queries, '-l', String(runSeconds), '-c', '4', '-q', '200', '-T', '1'];
   if (tcp) args.push('-m', 'tcp');
+  if (dnssecOk) args.push('-D');
   return args;
 }
 
-function dnsperf(port, queries, tcp, runSeconds = seconds) {
-  const r = spawnSync('dnsperf', dnsperfArgs(port, queries, tcp, runSeconds), { encoding: 'utf8', timeout: (runSeconds + 30) * 1000 });
+function dnsperf(port, queries, tcp, runSeconds = seconds, dnssecOk = false) {
+  const r = spawnSync('dnsperf', dnsperfArgs(port, queries, tcp, runSeconds, dnssecOk), { encoding: 'utf8', timeout: (runSeconds + 30) * 1000 });
   return dnsperfResult(r.stdout ?? '');
 }
 
@@ -221,24 +229,33 @@ try {
   spawnSync(process.execPath, [join(root, 'bench/gen-zones.mjs'), '--domains', String(domains), '--out', zonesDir], { stdio: 'inherit' });
   writeFileSync(queries, defaultMix(domains, 200_000).join('\n') + '\n');
 
-  // discodns
+  // discodns (with --dnssec: every zone signed, keys made in a state directory of this run)
+  const state = join(work, 'state');
+  const ddEnv = { ...process.env, ...(values.dnssec ? { DISCODNS_DNSSEC: 'true' } : {}) };
   const configArgs = values['discodns-config'] ? ['--config', resolve(values['discodns-config'])] : [];
-  const dd = spawn(process.execPath, [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--state', join(work, 'state'), '--listen', '127.0.0.1', '--port', '0', ...configArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const dd = spawn(process.execPath, [...serverNodeFlags(root), join(root, 'dist/cli.js'), 'serve', '--zones', zonesDir, '--state', state, '--listen', '127.0.0.1', '--port', '0', ...configArgs], { stdio: ['ignore', 'pipe', 'inherit'], env: ddEnv });
   started.push({ name: 'discodns', child: dd });
   const line = JSON.parse((await waitForLine(dd, /^\{.*"msg":"serving".*\}$/m, 120_000))[0]);
   const servers = [{ name: 'discodns', port: line.port, pid: dd.pid, loadMs: line.loadMs, rssMb: rss(dd.pid) }];
 
   // Knot and NSD load discodns's own export of the same zones.
-  const exported = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'export', '--zones', zonesDir, '--state', join(work, 'state')], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
-  const zoneFiles = [];
-  mkdirSync(join(work, 'zf'));
-  for (const chunk of exported.split(/^(?=; zone )/m)) {
-    const origin = /^\$ORIGIN (\S+)$/m.exec(chunk)?.[1];
-    if (!origin) continue;
-    const file = join(work, 'zf', `${origin}zone`);
-    writeFileSync(file, chunk);
-    zoneFiles.push({ origin, file });
-  }
+  // With --dnssec Knot signs them itself; NSD serves discodns's signed export (the same keys).
+  const exportZones = (dir, signed) => {
+    const args = [join(root, 'dist/cli.js'), 'export', '--zones', zonesDir, '--state', state, ...(signed ? ['--signed'] : [])];
+    const exported = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30, env: ddEnv }).stdout;
+    const files = [];
+    mkdirSync(join(work, dir));
+    for (const chunk of exported.split(/^(?=; zone )/m)) {
+      const origin = /^\$ORIGIN (\S+)$/m.exec(chunk)?.[1];
+      if (!origin) continue;
+      const file = join(work, dir, `${origin}zone`);
+      writeFileSync(file, chunk);
+      files.push({ origin, file });
+    }
+    return files;
+  };
+  const zoneFiles = exportZones('zf', false);
+  const nsdFiles = values.dnssec ? exportZones('zf-signed', true) : zoneFiles;
 
   if (has('knotd') && !pairedOnly) {
     const port = await freePort();
@@ -247,7 +264,9 @@ try {
     const conf = [
       'server:', `    listen: 127.0.0.1@${port}`, '    udp-workers: 1', '    tcp-workers: 1', '    background-workers: 1', `    rundir: ${run}`,
       'database:', `    storage: ${run}`,
-      'template:', '  - id: default', '    zonefile-sync: -1', '    journal-content: none',
+      ...(values.dnssec ? ['policy:', '  - id: csk', '    algorithm: ecdsap256sha256', '    single-type-signing: on'] : []),
+      'template:', '  - id: default', '    zonefile-sync: -1',
+      ...(values.dnssec ? ['    dnssec-signing: on', '    dnssec-policy: csk'] : ['    journal-content: none']),
       'zone:', ...zoneFiles.flatMap((z) => [`  - domain: ${z.origin}`, `    file: ${z.file}`]),
     ].join('\n');
     writeFileSync(join(run, 'knot.conf'), conf + '\n');
@@ -255,6 +274,8 @@ try {
     const knot = spawn('knotd', ['-c', join(run, 'knot.conf')], { stdio: ['ignore', 'ignore', 'ignore'] });
     started.push({ name: 'knot', child: knot });
     await waitAnswering(port);
+    // Knot signs each zone as it loads it: measured once the last one answers signed.
+    if (values.dnssec) await waitAnswering(port, `d${String(domains).padStart(6, '0')}.bench.test`, 'DNSKEY');
     servers.push({ name: 'knot', port, pid: knot.pid, loadMs: Date.now() - t0, rssMb: rss(knot.pid) });
   } else if (!pairedOnly) console.log('knot: not installed (apt-get install -y knot), skipped');
 
@@ -263,10 +284,10 @@ try {
     const run = join(work, 'nsd');
     mkdirSync(run);
     const conf = [
-      'server:', `  ip-address: 127.0.0.1@${port}`, '  server-count: 1', '  username: ""', `  zonesdir: "${join(work, 'zf')}"`, '  database: ""',
+      'server:', `  ip-address: 127.0.0.1@${port}`, '  server-count: 1', '  username: ""', `  zonesdir: "${join(work, values.dnssec ? 'zf-signed' : 'zf')}"`, '  database: ""',
       `  pidfile: "${run}/nsd.pid"`, `  xfrdfile: "${run}/xfrd.state"`, `  zonelistfile: "${run}/zone.list"`, `  logfile: "${run}/nsd.log"`, '  rrl-ratelimit: 0',
       'remote-control:', '  control-enable: no',
-      ...zoneFiles.flatMap((z) => ['zone:', `  name: ${z.origin}`, `  zonefile: ${z.file}`]),
+      ...nsdFiles.flatMap((z) => ['zone:', `  name: ${z.origin}`, `  zonefile: ${z.file}`]),
     ].join('\n');
     writeFileSync(join(run, 'nsd.conf'), conf + '\n');
     const t0 = Date.now();
@@ -285,23 +306,26 @@ try {
     const floodFile = join(work, 'flood.txt');
     writeFileSync(floodFile, floodNames(domains, 500_000).join('\n') + '\n');
     const fs = Math.min(Number(values['flood-seconds']), 120);
-    for (const s of servers.filter((x) => !x.udpOnly)) {
+    const floodDo = values.do ? servers.filter((x) => !x.udpOnly).map((x) => ({ ...x, name: `${x.name} DO=1`, dnssecOk: true })) : [];
+    for (const s of [...servers.filter((x) => !x.udpOnly), ...floodDo]) {
       const rssStart = rss(s.pid);
       const cpu0 = cpuSeconds(s.pid);
-      const r = dnsperf(s.port, floodFile, false, fs);
+      const r = dnsperf(s.port, floodFile, false, fs, s.dnssecOk);
       const cpuUsPerQuery = ((cpuSeconds(s.pid) - cpu0) * 1e6) / r.completed;
       flood.push({ server: s.name, qps: r.qps, lost: r.lost, cpuUsPerQuery, rssStartMb: rssStart, rssEndMb: rss(s.pid), seconds: fs });
     }
   }
+  // With --do, each DNS server is measured twice over UDP: without and with the DO bit.
+  const withDo = values.do ? servers.filter((s) => !s.udpOnly).map((s) => ({ ...s, name: `${s.name} DO=1`, dnssecOk: true, udpOnly: true })) : [];
   if (pairedOnly && warmupSeconds > 0) for (const s of servers) dnsperf(s.port, queries, false, warmupSeconds);
   for (const transport of pairedOnly ? [] : values.tcp ? ['udp', 'tcp'] : ['udp']) {
-    const measured = servers.filter((s) => transport === 'udp' || !s.udpOnly);
-    if (warmupSeconds > 0) for (const s of measured) dnsperf(s.port, queries, transport === 'tcp', warmupSeconds);
+    const measured = [...servers, ...withDo].filter((s) => transport === 'udp' || !s.udpOnly);
+    if (warmupSeconds > 0) for (const s of measured) dnsperf(s.port, queries, transport === 'tcp', warmupSeconds, s.dnssecOk);
     const runs = new Map(measured.map((s) => [s.name, []]));
     for (let round = 0; round < rounds; round++) {
       for (const s of measured) {
         const cpu0 = cpuSeconds(s.pid);
-        const r = dnsperf(s.port, queries, transport === 'tcp');
+        const r = dnsperf(s.port, queries, transport === 'tcp', seconds, s.dnssecOk);
         runs.get(s.name).push({ ...r, round, cpuUsPerQuery: ((cpuSeconds(s.pid) - cpu0) * 1e6) / r.completed });
       }
     }
@@ -353,6 +377,7 @@ try {
 }
 
 const base = (t) => results.find((r) => r.server === 'discodns' && r.transport === t)?.qps;
+if (values.dnssec) console.log('\nzones signed: discodns (dnssec.enabled, lazy), Knot (dnssec-signing: on, CSK P-256), NSD (discodns export --signed)');
 console.log(`\n${domains} domains, dnsperf -c 4 -q 200 -T 1 on loopback, ${warmupSeconds} s warm-up, then ${rounds} round(s) of ${seconds} s per server in rotation`);
 console.log('queries/s, latency and CPU per query: median of the rounds; max ms: worst round; lost: all rounds\n');
 console.log('server               transport  queries/s  (min-max of rounds)  avg ms  max ms  lost  CPU us/q  vs discodns  load ms  RSS MB');
@@ -370,6 +395,12 @@ if (udp('discodns') && udp('node:dgram ceiling')) {
   const perRound = udp('discodns').runs.map((r, i) => r.qps / udp('node:dgram ceiling').runs[i].qps);
   ceilingRatio = median(perRound);
   console.log(`\nUDP, discodns / node:dgram ceiling: ${ceilingRatio.toFixed(2)} (median of rounds: ${perRound.map((x) => x.toFixed(2)).join(', ')})`);
+}
+if (values.do) {
+  // Within each round, as above: DO=1 beside DO=0 of the same server, and beside Knot's DO=1.
+  const ratioOf = (a, b) => (udp(a) && udp(b) ? median(udp(a).runs.map((r, i) => r.qps / udp(b).runs[i].qps)) : undefined);
+  const show = (x) => (x === undefined ? '-' : x.toFixed(2));
+  console.log(`UDP, discodns DO=1 / discodns DO=0: ${show(ratioOf('discodns DO=1', 'discodns'))}; discodns DO=1 / knot DO=1: ${show(ratioOf('discodns DO=1', 'knot DO=1'))}; knot DO=1 / knot DO=0: ${show(ratioOf('knot DO=1', 'knot'))}`);
 }
 let pairedRatio;
 if (paired.length) {
@@ -396,6 +427,6 @@ if (flood.length) {
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const out = join(root, 'bench/results', `load-${stamp}`);
-writeFileSync(`${out}.json`, JSON.stringify({ domains, seconds, rounds, warmupSeconds, ceilingRatio, pairedRatio, paired, results, flood }, null, 2));
+writeFileSync(`${out}.json`, JSON.stringify({ domains, seconds, rounds, warmupSeconds, dnssec: values.dnssec, do: values.do, ceilingRatio, pairedRatio, paired, results, flood }, null, 2));
 writeFileSync(`${out}.svg`, svgChart(results));
 console.log(`\nwritten ${out}.json and .svg`);

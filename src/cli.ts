@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --expose-gc --no-allocation-site-pretenuring
-// discodns command line: serve | check | export | ctl | autoconfig.
+// discodns command line: serve | check | export | ctl | ds | autoconfig.
 //
 // The node flags on the line above (repeated by `npm start` and systemd/discodns.service; a test
 // keeps the three equal) keep a large load fast and its memory down: a young generation capped
@@ -13,7 +13,8 @@ import { describeConfig, loadConfig, type Config, type ConfigFlags } from './con
 import { collapse, formatCollapsed, formatDiagnostic, type ZoneContent } from './definitions/index.js';
 import { isNameError, nameToText, nameToUnicode, parseName, type Name } from './dns/name.js';
 import { formatZone } from './dns/zonefile.js';
-import { createLogger } from './log.js';
+import { createLogger, stderrLogger } from './log.js';
+import { dsRecords, dsSeen, keyRoll, listKeys, signedExport, type CommandResult } from './server/dnssec-commands.js';
 import { AutoconfigPublisher, type AutoconfigZone } from './server/http/publish.js';
 import { preview } from './server/http/preview.js';
 import { byName, FORMATS, type Format } from './server/http/router.js';
@@ -39,8 +40,10 @@ const USAGE = `discodns ${VERSION} — authoritative DNS for mail-client discove
 Usage:
   discodns serve  [--config FILE] [--zones DIR] [--state DIR] [--listen ADDR]… [--port N] [--allow-empty]
   discodns check  [--strict] [--state DIR] [PATH…]
-  discodns export [--zones DIR] [--state DIR] [--split DIR] [ZONE…]
+  discodns export [--zones DIR] [--state DIR] [--split DIR] [--signed] [ZONE…]
   discodns ctl    [--config FILE] [--state DIR] [--socket PATH] status|zones|zone NAME|reload|check
+  discodns ctl    [--config FILE] [--state DIR] ds-seen|key-roll ZONE|@KEYSET  |  keys [ZONE|@KEYSET]
+  discodns ds     ZONE [--config FILE] [--state DIR] [--zones DIR]
   discodns import FILE.zone [--origin NAME] [--write DIR]
   discodns autoconfig EMAIL --format mozilla|pox|json|apple|pacc [--zones DIR]
   discodns keygen NAME [--algorithm hmac-sha256|hmac-sha384|hmac-sha512]
@@ -53,7 +56,7 @@ const HELP: Record<string, string> = {
 Options:
   --config FILE     JSON config file (keys below)
   --zones DIR       zone definitions directory             (config zones)
-  --state DIR       state directory                        (config state)
+  --state DIR       state directory (DNSSEC keys too)      (config state)
   --socket PATH     control socket for discodns ctl        (config control.socket)
   --listen ADDR     address to listen on; repeat for more  (config listen)
   --port N          UDP and TCP port; 0 picks a free one   (config port)
@@ -75,13 +78,24 @@ before is an error, as serve would find it.
 Exit status: 1 when there are errors (or, with --strict, warnings), 0 otherwise.`,
   export: `discodns export — print zones as RFC 1035 zone-file text
 
-  discodns export [--zones DIR] [--config FILE] [--state DIR] [--split DIR] [ZONE…]
+  discodns export [--zones DIR] [--config FILE] [--state DIR] [--split DIR] [--signed] [ZONE…]
 
 Prints every zone defined under the zones directory, or only the named ZONEs, with the serials
 serve gives them (from the state directory). With --split DIR, writes one file per zone into
 DIR, named ZONE.zone (example.com.zone), as Knot, NSD and BIND load them. Each zone's text
-loads unchanged in Knot (kzonecheck -o ZONE), BIND (named-checkzone) and ldns (ldns-read-zone).`,
-  ctl: `discodns ctl — ask the running server, over its control socket
+loads unchanged in Knot (kzonecheck -o ZONE), BIND (named-checkzone) and ldns (ldns-read-zone).
+With --signed, the signed zones are printed as served over a zone transfer: every RRSIG, the
+NSEC chain, DNSKEY, CDS and CDNSKEY (keys from the state directory, made there if a zone has
+none yet; private keys are never printed).`,
+  ds: `discodns ds — the records to give the parent of a signed zone (the registrar)
+
+  discodns ds ZONE [--config FILE] [--state DIR] [--zones DIR]
+
+Prints the DS (SHA-256, digest type 2) and the DNSKEY of each key-signing key of ZONE in
+zone-file syntax, one a line: most registrars ask for the DS, some for the DNSKEY. Keys are
+read from the state directory, and made there if the zone has none yet. During a KSK/CSK
+rollover both the current and the new key are listed.`,
+  ctl: `discodns ctl — ask the running server over its control socket, or operate DNSSEC keys
 
   discodns ctl [--config FILE] [--state DIR] [--socket PATH] COMMAND
 
@@ -93,7 +107,14 @@ Commands:
   reload      re-read the zones directory, wait, and print the outcome
   check       what a reload would do now, without doing it
 Exit status: 0; 1 when a reload (or check) rejected anything or failed, or the server cannot be
-reached; 2 for a usage error.`,
+reached; 2 for a usage error.
+
+DNSSEC key operations, through the state directory (no socket needed):
+  ds-seen ZONE|@KEYSET   the parent now publishes the new key's DS
+  key-roll ZONE|@KEYSET  start a KSK/CSK rollover
+  keys [ZONE|@KEYSET]    list key sets and their keys
+@KEYSET names the key set a zones: definition shares (@ and its file's name). The server acts
+on ds-seen and key-roll at its next rollover step (every ten minutes, or at once on SIGHUP).`,
   import: `discodns import — turn an RFC 1035 zone file into the shortest definition serving the same data
 
   discodns import FILE.zone [--origin NAME] [--write DIR]
@@ -125,6 +146,7 @@ const OPTIONS = {
   zones: { type: 'string' },
   state: { type: 'string' },
   socket: { type: 'string' },
+  signed: { type: 'boolean' },
   listen: { type: 'string', multiple: true },
   port: { type: 'string' },
   'allow-empty': { type: 'boolean' },
@@ -143,11 +165,12 @@ const OPTIONS = {
 const ALLOWED: Record<string, readonly string[]> = {
   serve: ['config', 'zones', 'state', 'socket', 'listen', 'port', 'allow-empty', 'log-level', 'log-format', 'help'],
   check: ['config', 'zones', 'state', 'strict', 'help'],
-  export: ['config', 'zones', 'state', 'split', 'help'],
-  ctl: ['config', 'state', 'socket', 'help'],
+  export: ['config', 'zones', 'state', 'split', 'signed', 'help'],
+  ctl: ['config', 'zones', 'state', 'socket', 'help'],
   autoconfig: ['config', 'zones', 'format', 'help'],
   import: ['origin', 'write', 'help'],
   keygen: ['algorithm', 'help'],
+  ds: ['config', 'zones', 'state', 'help'],
 };
 
 function fail(message: string, code = 2): never {
@@ -223,10 +246,12 @@ async function main(argv: string[]): Promise<number> {
       return check(config, rest, values.strict === true);
     case 'autoconfig':
       return autoconfig(config, rest, values.format);
+    case 'ds':
+      return ds(config, rest);
     case 'ctl':
       return ctl(config, rest);
     default:
-      return exportZones(config, rest, values.split);
+      return exportZones(config, rest, values.split, values.signed === true);
   }
 }
 
@@ -325,7 +350,7 @@ function keygen(args: string[], algorithm = 'hmac-sha256'): number {
 }
 
 /** How serve reads definitions, for the commands that read them too. */
-function parseOptions(config: Config): { httpHost?: string; external?: readonly string[]; tsigKeys: ReadonlySet<string> } {
+function parseOptions(config: Config): { httpHost?: string; external?: readonly string[]; tsigKeys: ReadonlySet<string>; dnssec: boolean } {
   // The TSIG key names that transfer: and notify: may name.
   const keys = loadKeyring(config);
   if ('error' in keys) fail(`configuration: ${keys.error}`);
@@ -333,10 +358,11 @@ function parseOptions(config: Config): { httpHost?: string; external?: readonly 
     ...(config.http.host ? { httpHost: config.http.host } : {}),
     ...(config.external.length ? { external: config.external } : {}),
     tsigKeys: new Set(keys.keyring.keys()),
+    dnssec: config.dnssec.enabled,
   };
 }
 
-async function exportZones(config: Config, wanted: string[], split: string | undefined): Promise<number> {
+async function exportZones(config: Config, wanted: string[], split: string | undefined, signed: boolean): Promise<number> {
   const loaded = await loadZones([config.zones], undefined, { parse: parseOptions(config) });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
@@ -354,6 +380,11 @@ async function exportZones(config: Config, wanted: string[], split: string | und
   for (const d of serials.problems) if (d.severity === 'error') process.stderr.write(`${formatDiagnostic(d)}\n`);
   const served = serials.zones;
   const zones = wanted.length ? served.filter((z) => wantedKeys.has(z.origin.key)) : served;
+  if (signed) {
+    if (split !== undefined) fail('--signed prints to stdout; it does not combine with --split');
+    process.stdout.write(await signedExport(config, zones, stderrLogger()));
+    return errors.length ? 1 : 0;
+  }
   // As served: with the PACC digest TXT of the zones that have autoconfig: on.
   const records = new Map(new AutoconfigPublisher().inputs(zones).map((input, i) => [zones[i]!, input.records]));
   const text = (z: ZoneContent): string => formatZone(z.origin, records.get(z)!, `from ${z.file}`);
@@ -375,6 +406,41 @@ async function exportZones(config: Config, wanted: string[], split: string | und
 function zoneFileName(z: ZoneContent): string {
   // Zone names are host names (letters, digits, '-', '_'): nothing to escape in a file name.
   return `${nameToText(z.origin).slice(0, -1).toLowerCase()}.zone`;
+}
+
+/** Writes a command's result: its output to stdout, a note or an error to stderr. */
+function finish(result: CommandResult): number {
+  if ('error' in result) {
+    process.stderr.write(`discodns: ${result.error}\n`);
+    return 1;
+  }
+  process.stdout.write(result.out);
+  if (result.note) process.stderr.write(`${result.note}\n`);
+  return 0;
+}
+
+async function servedZones(config: Config) {
+  const loaded = await loadZones([config.zones], undefined, { parse: parseOptions(config) });
+  for (const d of loaded.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  return loaded.zones;
+}
+
+async function ds(config: Config, args: string[]): Promise<number> {
+  if (args.length !== 1) fail(`ds takes one zone name (got ${args.length}); see discodns ds --help`);
+  return finish(await dsRecords(config, await servedZones(config), args[0]!, stderrLogger()));
+}
+
+const KEY_CTL = ['ds-seen', 'key-roll', 'keys'];
+
+/** ctl's DNSSEC key operations: through the state directory, not the control socket. */
+async function keyCtl(config: Config, command: string, more: string[]): Promise<number> {
+  if (command === 'keys' ? more.length > 1 : more.length !== 1) fail(`ctl ${command} takes ${command === 'keys' ? 'at most one' : 'one'} zone name or @KEYSET`);
+  const zones = await servedZones(config);
+  const now = Math.floor(Date.now() / 1000);
+  const log = stderrLogger();
+  if (command === 'ds-seen') return finish(await dsSeen(config, zones, more[0]!, now, log));
+  if (command === 'key-roll') return finish(await keyRoll(config, zones, more[0]!, now, log));
+  return finish(listKeys(config, zones, more[0], log));
 }
 
 async function autoconfig(config: Config, args: string[], format: string | undefined): Promise<number> {
@@ -399,7 +465,8 @@ const CTL: readonly Command[] = ['status', 'zones', 'zone', 'reload', 'check'];
 
 async function ctl(config: Config, args: string[]): Promise<number> {
   const [command, ...more] = args;
-  if (!command || !CTL.includes(command as Command)) fail(`ctl needs a command: ${CTL.join(', ')}; see discodns ctl --help`);
+  if (command && KEY_CTL.includes(command)) return keyCtl(config, command, more);
+  if (!command || !CTL.includes(command as Command)) fail(`ctl needs a command: ${[...CTL, ...KEY_CTL].join(', ')}; see discodns ctl --help`);
   if (command === 'zone' ? more.length !== 1 : more.length !== 0) fail(command === 'zone' ? 'ctl zone takes one zone name' : `ctl ${command} takes no arguments`);
   let response: Response;
   try {

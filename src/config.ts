@@ -71,6 +71,12 @@ function nonEmpty(value: unknown): void {
   if (typeof value !== 'string' || value === '') throw new Error('must be a directory path');
 }
 
+function oneOf(...allowed: (string | number)[]) {
+  return (value: unknown): void => {
+    if (!allowed.includes(value as string | number)) throw new Error(`must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  };
+}
+
 function fraction(value: unknown): void {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error('must be a number from 0 to 1');
 }
@@ -149,7 +155,7 @@ const schema = {
     env: 'DISCODNS_ZONES',
   },
   state: {
-    doc: 'State directory: what must outlive a restart (last-known-good copies of definitions, zone serials, IXFR history, the cookie secret)',
+    doc: 'State directory: what must outlive a restart (last-known-good copies of definitions, zone serials, IXFR history, the cookie secret, DNSSEC keys under keys/)',
     format: nonEmpty,
     default: 'state',
     env: 'DISCODNS_STATE',
@@ -167,6 +173,62 @@ const schema = {
     format: Boolean,
     default: false,
     env: 'DISCODNS_ALLOW_EMPTY',
+  },
+  dnssec: {
+    enabled: {
+      doc: 'Sign every zone whose definition does not say dnssec: on or off',
+      format: Boolean,
+      default: false,
+      env: 'DISCODNS_DNSSEC',
+    },
+    algorithm: {
+      doc: 'Algorithm of new keys: 13 (ECDSA P-256 SHA-256, RFC 8624 MUST) or 15 (Ed25519)',
+      format: oneOf(13, 15),
+      default: 13,
+      env: 'DISCODNS_DNSSEC_ALGORITHM',
+    },
+    keys: {
+      doc: 'csk: one combined signing key per key set; ksk+zsk: a key-signing and a zone-signing key (the ZSK rolls by itself)',
+      format: oneOf('csk', 'ksk+zsk'),
+      default: 'csk',
+      env: 'DISCODNS_DNSSEC_KEYS',
+    },
+    denial: {
+      doc: 'Denial of existence for definitions that do not say: nsec (a precomputed chain) or compact (RFC 9824, one signature per name asked)',
+      format: oneOf('nsec', 'compact'),
+      default: 'nsec',
+      env: 'DISCODNS_DNSSEC_DENIAL',
+    },
+    cds: {
+      doc: 'CDS/CDNSKEY at the apex (RFC 7344): always (the DS wanted now), rollover (only while a new KSK/CSK waits for its DS), none',
+      format: oneOf('always', 'rollover', 'none'),
+      default: 'always',
+      env: 'DISCODNS_DNSSEC_CDS',
+    },
+    zskLifetime: {
+      doc: 'Days a ZSK signs before a pre-publish rollover (ksk+zsk only); 0: never',
+      format: integerIn(0, 3650),
+      default: 30,
+      env: 'DISCODNS_DNSSEC_ZSK_LIFETIME',
+    },
+    kskLifetime: {
+      doc: 'Days a KSK or CSK signs before a rollover starts; 0: only when asked (discodns ctl key-roll). It completes only after the new DS is seen at the parent',
+      format: integerIn(0, 36500),
+      default: 0,
+      env: 'DISCODNS_DNSSEC_KSK_LIFETIME',
+    },
+    parentDsTtl: {
+      doc: "Seconds to wait after the new DS is seen at the parent before the new KSK/CSK takes over: the parent zone's DS TTL",
+      format: integerIn(0, 30 * 86400),
+      default: 86400,
+      env: 'DISCODNS_DNSSEC_PARENT_DS_TTL',
+    },
+    dsCheck: {
+      doc: 'IP:port of a validating resolver to ask for the DS of zones whose new KSK/CSK waits for it; empty: wait for discodns ctl ds-seen',
+      format: optionalHostPort,
+      default: '',
+      env: 'DISCODNS_DNSSEC_DS_CHECK',
+    },
   },
   edns: {
     udpSize: {
@@ -445,6 +507,7 @@ export interface Config {
   readonly control: { readonly socket: string };
   readonly allowEmpty: boolean;
   readonly external: readonly string[];
+  readonly dnssec: DnssecConfig;
   readonly edns: { readonly udpSize: number };
   readonly tcp: {
     readonly idleTimeout: number;
@@ -486,6 +549,18 @@ export interface NotifyTargetConfig {
   readonly address: string;
   readonly port?: number;
   readonly key?: string;
+}
+
+export interface DnssecConfig {
+  readonly enabled: boolean;
+  readonly algorithm: 13 | 15;
+  readonly keys: 'csk' | 'ksk+zsk';
+  readonly denial: 'nsec' | 'compact';
+  readonly cds: 'always' | 'rollover' | 'none';
+  readonly zskLifetime: number;
+  readonly kskLifetime: number;
+  readonly parentDsTtl: number;
+  readonly dsCheck: string;
 }
 
 /** Flag values from the command line, already typed by the CLI; undefined means not given. */

@@ -89,3 +89,8 @@ export function createLogger(level: string, format: 'json' | 'pretty', sink: { w
   }
   return pino({ level, base: { service: 'discodns' } }, sink);
 }
+
+/** For commands whose stdout is their output (export, ds): warnings and errors go to stderr. */
+export function stderrLogger(level = 'warn'): Logger {
+  return pino({ level, base: { service: 'discodns' } }, pino.destination(2));
+}

@@ -37,6 +37,12 @@ export interface ZoneContent {
   readonly autoconfig?: AutoconfigSpec | undefined;
   /** The definition's `transfer:`, `notify:` and `group:`, when written. */
   readonly replication?: ReplicationSpec | undefined;
+  /** The definition's `dnssec:` (undefined: the configuration decides). */
+  readonly dnssec?: boolean | undefined;
+  /** The definition's `denial:` (undefined: the configuration decides). */
+  readonly denial?: 'nsec' | 'compact' | undefined;
+  /** The key set a `zones:` definition's zones share; undefined: the zone's own. */
+  readonly keyset?: string | undefined;
   /** The SOA serial in `records`. */
   readonly serial: number;
   /** How the server picks the serial it serves (schema.ts), and where that is written. */
@@ -68,6 +74,9 @@ interface Source {
   readonly serialAt: At;
   readonly autoconfig: AutoconfigSpec | undefined;
   readonly replication: ReplicationSpec | undefined;
+  readonly dnssec: boolean | undefined;
+  readonly denial: 'nsec' | 'compact' | undefined;
+  readonly keyset: string | undefined;
 }
 
 const sources = new WeakMap<Definition, Source>();
@@ -75,7 +84,18 @@ const sources = new WeakMap<Definition, Source>();
 function sourceOf(def: Definition): Source {
   let source = sources.get(def);
   if (!source) {
-    source = { file: def.file, ttl: def.ttl, serial: def.soa.serial, serialPolicy: def.soa.serialPolicy, serialAt: def.soa.serialAt, autoconfig: def.autoconfig, replication: def.replication };
+    source = {
+      file: def.file,
+      ttl: def.ttl,
+      serial: def.soa.serial,
+      serialPolicy: def.soa.serialPolicy,
+      serialAt: def.soa.serialAt,
+      autoconfig: def.autoconfig,
+      replication: def.replication,
+      dnssec: def.dnssec,
+      denial: def.denial,
+      keyset: def.keyset,
+    };
     sources.set(def, source);
   }
   return source;
@@ -125,6 +145,15 @@ abstract class SourcedZone implements ZoneContent {
   }
   get replication(): ReplicationSpec | undefined {
     return this.#source.replication;
+  }
+  get dnssec(): boolean | undefined {
+    return this.#source.dnssec;
+  }
+  get denial(): 'nsec' | 'compact' | undefined {
+    return this.#source.denial;
+  }
+  get keyset(): string | undefined {
+    return this.#source.keyset;
   }
   protected get source(): Source {
     return this.#source;

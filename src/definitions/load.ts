@@ -48,6 +48,10 @@ export interface ParseOptions {
   readonly external?: readonly string[];
   /** Finds what `extends: NAME` names (the caller reads files); without it, `extends:` is an error. */
   readonly base?: BaseResolver;
+  /** Which YAML document of the file is read (0 for the first): names a shared key set. */
+  readonly document?: number;
+  /** The configuration's dnssec.enabled: whether a definition that does not say is signed. */
+  readonly dnssec?: boolean;
 }
 
 /** What reading a definition needs beyond its YAML. */
@@ -77,10 +81,10 @@ export function parseDefinitionFile(
   const diagnostics: Diagnostic[] = [];
   const definitions: Definition[] = [];
   if (docs.length === 0) diagnostics.push(error(src.atOffset(0, FILE), EMPTY));
-  for (const doc of docs) {
+  for (const [document, doc] of docs.entries()) {
     diagnostics.push(...yamlErrors(src, doc.errors));
     for (const w of doc.warnings) diagnostics.push(warning(src.atOffset(w.pos[0], YAML), w.message));
-    const def = doc.errors.length ? zonesOnly(src, doc, ctx) : readDefinition(new FieldReader(src, doc, diagnostics), doc.contents, ctx);
+    const def = doc.errors.length ? zonesOnly(src, doc, ctx) : readDefinition(new FieldReader(src, doc, diagnostics), doc.contents, { ...ctx, options: { ...ctx.options, document } });
     if (def) definitions.push(def);
   }
   return { definitions, diagnostics };
@@ -173,6 +177,10 @@ function readDefinition(r: FieldReader, contents: unknown, ctx: ReadContext): De
   const autoconfigEntry = get('autoconfig');
   const autoconfig = autoconfigEntry ? readAutoconfig(r, autoconfigEntry, ctx.options) : base?.autoconfig;
   const replication = readReplication(r, get, ctx.options) ?? base?.replication;
+  const dnssecEntry = get('dnssec');
+  const dnssec = dnssecEntry ? readOnOff(r, dnssecEntry, "'on' (sign the zone, keys in the state directory) or 'off'") : base?.dnssec;
+  const denialEntry = get('denial');
+  const denial = denialEntry ? readDenial(r, denialEntry) : base?.denial;
   const nameserversEntry = get('nameservers');
   const own: Omit<Definition, 'broken'> = {
     file: r.src.file,
@@ -193,6 +201,10 @@ function readDefinition(r: FieldReader, contents: unknown, ctx: ReadContext): De
     ...(autoconfig ? { autoconfig } : {}),
     ...(get('external') || !base?.external ? external(r, get('external'), ctx.options.external) : { external: base.external }),
     ...(replication ? { replication } : {}),
+    ...(dnssec !== undefined ? { dnssec } : {}),
+    signed: dnssec ?? ctx.options.dnssec ?? false,
+    ...(denial !== undefined ? { denial } : {}),
+    ...(get('zones') ? { keyset: sharedKeyset(r.src.file, ctx.options.document ?? 0) } : {}),
   };
   const def = base ? extend(base, own, { mx: get('mx') !== undefined }) : own;
   // An entry of a zones: list with an error leaves that zone out, not the whole list.
@@ -258,6 +270,32 @@ function compacted(def: Definition): Definition {
 /** An optional section; written with nothing after the key, it is simply empty. */
 function section<T>(r: FieldReader, e: Entry | undefined, read: (e: Entry) => T[]): T[] {
   return e && !r.isMissing(e.node) ? read(e) : [];
+}
+
+/** `on`/`off` (YAML's true/false too); undefined after an error. */
+function readOnOff(r: FieldReader, e: Entry, what: string): boolean | undefined {
+  const node = e.node;
+  if (isScalar(node) && (node.value === true || (typeof node.value === 'string' && node.value.toLowerCase() === 'on'))) return true;
+  if (isScalar(node) && (node.value === false || (typeof node.value === 'string' && node.value.toLowerCase() === 'off'))) return false;
+  r.error(e.at, `write ${what}`);
+  return undefined;
+}
+
+function readDenial(r: FieldReader, e: Entry): 'nsec' | 'compact' | undefined {
+  const node = e.node;
+  const v = isScalar(node) && typeof node.value === 'string' ? node.value.toLowerCase() : undefined;
+  if (v === 'nsec' || v === 'compact') return v;
+  r.error(e.at, "write 'nsec' (a precomputed NSEC chain: resolvers answer nonexistent names from their cache) or 'compact' (RFC 9824: no zone walking, one signature per name asked)");
+  return undefined;
+}
+
+/**
+ * The key set of a `zones:` definition: `@` and the file's name without .yaml (and `-N` for
+ * the Nth document of a file with several). A name no zone can have, so never a zone's own set.
+ */
+export function sharedKeyset(file: string, document: number): string {
+  const base = file.replace(/^.*\//, '').replace(/\.ya?ml$/i, '');
+  return `@${base}${document > 0 ? `-${document + 1}` : ''}`;
 }
 
 interface ReadZones {

@@ -61,7 +61,7 @@ export function cutInLine(line: string): number | undefined {
 }
 
 /** Every check of this module on one zone's records, by owner. */
-export function lintMail(origin: Name, index: ZoneIndex, diagnostics: Diagnostic[], unsigned = true): void {
+export function lintMail(origin: Name, index: ZoneIndex, diagnostics: Diagnostic[]): void {
   // The SPF record of a name of this zone, for includes that stay in it.
   const byText = new Map<string, string>();
   for (const node of index.values()) {
@@ -80,7 +80,7 @@ export function lintMail(origin: Name, index: ZoneIndex, diagnostics: Diagnostic
     if (first === '_smtp' && secondLabel(node.name) === '_tls') tlsRpt(txts, diagnostics);
     if (hasDomainkeyLabel(node.name)) for (const t of txts) dkim(t, diagnostics);
     const tlsa = node.types.get(RRType.TLSA);
-    if (tlsa && first === '_25' && secondLabel(node.name) === '_tcp') danes(tlsa, diagnostics, unsigned);
+    if (tlsa && first === '_25' && secondLabel(node.name) === '_tcp') danes(tlsa, diagnostics);
   }
   void origin;
 }
@@ -345,7 +345,8 @@ function tlsRpt(txts: readonly Sourced[], diagnostics: Diagnostic[]): void {
 
 // ─── DANE for SMTP (RFC 7672, RFC 6698) ───────────────────────────────────────────────────
 
-function danes(tlsa: readonly Sourced[], diagnostics: Diagnostic[], unsigned: boolean): void {
+// That a TLSA record needs a signed zone is said for every TLSA, signed or not (validate.ts).
+function danes(tlsa: readonly Sourced[], diagnostics: Diagnostic[]): void {
   for (const t of tlsa) {
     const rd = t.rr.rdata;
     if (rd.kind !== 'TLSA') continue;
@@ -355,8 +356,5 @@ function danes(tlsa: readonly Sourced[], diagnostics: Diagnostic[], unsigned: bo
     if (rd.matchingType > 2) diagnostics.push(error(t.at, `TLSA matching type ${rd.matchingType} is not defined: write 1 (SHA-256) or 2 (SHA-512)`));
     const size = rd.matchingType === 1 ? 32 : rd.matchingType === 2 ? 64 : undefined;
     if (size !== undefined && rd.data.length !== size) diagnostics.push(error(t.at, `a TLSA SHA-${size === 32 ? 256 : 512} digest is ${size} bytes (${size * 2} hex digits), this one ${rd.data.length}: paste the whole digest`));
-  }
-  if (unsigned && tlsa[0]) {
-    diagnostics.push(warning(tlsa[0].at, `TLSA records need a DNSSEC-signed zone: senders ignore DANE in an unsigned one (RFC 7672 §2.2); sign the zone before relying on them`));
   }
 }

@@ -8,7 +8,7 @@ import type { ReplicationSpec } from './replication.js';
 import type { At } from './diagnostics.js';
 import type { ServiceInfo } from './services.js';
 
-export const TOP_KEYS = ['zone', 'zones', 'extends', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig', 'external', 'transfer', 'notify', 'group'] as const;
+export const TOP_KEYS = ['zone', 'zones', 'extends', 'ttl', 'nameservers', 'soa', 'hosts', 'mx', 'services', 'aliases', 'records', 'autoconfig', 'external', 'dnssec', 'denial', 'transfer', 'notify', 'group'] as const;
 export const SOA_KEYS = ['contact', 'serial', 'refresh', 'retry', 'expire', 'negative-ttl', 'primary', 'ttl'] as const;
 export const MX_KEYS = ['host', 'preference'] as const;
 export const TARGET_KEYS = ['host', 'port', 'priority', 'weight', 'path'] as const;
@@ -131,4 +131,12 @@ export interface Definition {
   readonly zoneFile?: boolean;
   /** `transfer:`, `notify:` and `group:`: how the zones reach their secondaries (replication.ts). */
   readonly replication?: ReplicationSpec;
+  /** `dnssec: on` or `off`; absent: the configuration's dnssec.enabled decides. */
+  readonly dnssec?: boolean;
+  /** Whether the zones are signed: `dnssec:`, or else the configuration's dnssec.enabled as read with it. */
+  readonly signed: boolean;
+  /** `denial: nsec` or `compact` (RFC 9824); absent: the configuration's dnssec.denial. */
+  readonly denial?: 'nsec' | 'compact';
+  /** For a `zones:` definition: the name of the key set its zones share (`@` and the file's name). */
+  readonly keyset?: string;
 }

@@ -25,6 +25,7 @@ export function checkZone(x: Expanded): Checked {
   checkAliases(x.origin, index, diagnostics);
   checkCuts(x.origin, index, diagnostics);
   lintMail(x.origin, index, diagnostics);
+  if (!x.def.signed) warnUnsignedTlsa(served, diagnostics);
   return {
     ...x,
     served: served.map((s) => {
@@ -33,6 +34,14 @@ export function checkZone(x: Expanded): Checked {
     }),
     index,
   };
+}
+
+/** DANE (RFC 7672 §2.2): a TLSA record counts only when a validating resolver can trust it. */
+function warnUnsignedTlsa(records: readonly Sourced[], diagnostics: Diagnostic[]): void {
+  for (const s of records) {
+    if (s.rr.type !== RRType.TLSA) continue;
+    diagnostics.push(warning(s.at, 'TLSA (DANE) is used only from a signed zone (RFC 7672 §2.2): senders ignore DANE in an unsigned one; sign it with dnssec: on, or set dnssec.enabled in the configuration'));
+  }
 }
 
 function dedupe(records: readonly Sourced[], diagnostics: Diagnostic[]): Sourced[] {

@@ -17,6 +17,8 @@ import type { Definition, RecordLine, SoaSpec, Written } from './schema.js';
 export const ZONE_FILE = /\.zone$/i;
 
 export interface ZoneFileOptions {
+  /** The configuration's dnssec.enabled: whether the zone is signed (a zone file cannot say). */
+  readonly dnssec?: boolean;
   /** Reads `$INCLUDE` files (the caller keeps them inside the zones directory). */
   readonly include?: IncludeReader;
   /** The zone's name when neither `$ORIGIN` nor the file's name gives it (discodns import --origin). */
@@ -100,6 +102,7 @@ export function readZoneFile(file: string, text: string, options: ZoneFileOption
   const def: Definition = {
     file,
     zones: [origin],
+    signed: options.dnssec ?? false,
     zoneAt: [top],
     listed: false,
     bases: [],

@@ -3,7 +3,7 @@
 // list, no object per answer. Why not lru-cache: docs/performance.md, "The answer cache".
 
 import { Buffer } from 'node:buffer';
-import { ANSWER_KEY, answerKeyLength, answerSize, copyWithKey, sizeWithKey, type CompiledAnswer } from '../wire/compile.js';
+import { ANSWER_KEY, answerKeyLength, answerSize, copyWithKey, retireAnswer, sizeWithKey, type CompiledAnswer } from '../wire/compile.js';
 import { sameKey, type Query } from '../wire/query.js';
 
 // Each entry: u32 its size, i32 the hash it is indexed under, then the compiled answer.
@@ -126,6 +126,15 @@ export class AnswerCache {
         if (sameKey(this.bytes, at + ANSWER_KEY, answerKeyLength(this.bytes, at), msg, query)) return at;
       }
     }
+  }
+
+  /**
+   * Makes the answer `find` returned at `at` unreachable (a DNSSEC answer whose signatures are
+   * due to be made again): the next `add` for its key caches the new one. Its bytes stay
+   * until the ring turns past them.
+   */
+  retire(at: number): void {
+    retireAnswer(this.bytes, at);
   }
 
   /**

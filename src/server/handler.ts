@@ -5,8 +5,9 @@
 // response rate limiting (rrl.ts) first. Never throws for any input.
 
 import { Buffer } from 'node:buffer';
+import { NXNAME } from '../dns/dnssec/nsec.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
-import { answerRcode, answerZone, type CompiledAnswer } from '../wire/compile.js';
+import { answerRcode, answerRefreshAt, answerZone, type CompiledAnswer } from '../wire/compile.js';
 import { FULL_COOKIE_LENGTH } from '../wire/cookies.js';
 import { nameKeyOf, parseQuery, queryKey, type Edns, type Query } from '../wire/query.js';
 import { assemble, emptyResponse, TCP_MAX, udpLimit, type EdnsIdentity, type ResponseOptions } from '../wire/respond.js';
@@ -138,10 +139,17 @@ function ordinary(
     const chaos = query.qclass === RRClass.CH && (query.qtype === RRType.TXT || query.qtype === RRType.ANY) ? options.chaos.get(nameKeyOf(queryKey(msg, query))) : undefined;
     return chaos ? respond(msg, query, chaos.bytes, chaos.at, transport, options, stats, client, limit, options_, cookieValid) : refuse(msg, query, Rcode.REFUSED, transport, options, stats, client, options_, cookieValid);
   }
-  // A hit in the answer cache is read in place; only a miss makes a CompiledAnswer.
+  // A hit in the answer cache is read in place; only a miss makes a CompiledAnswer. A DNSSEC
+  // answer is a hit while its signatures are fresh (REFRESH_AT); after, it is compiled anew.
   const answers = snapshot.answers;
   const at = answers.find(msg, query);
-  if (at >= 0) return respond(msg, query, answers.bytes, at, transport, options, stats, client, limit, options_, cookieValid);
+  if (at >= 0) {
+    if (!query.dnssecOk || answerRefreshAt(answers.bytes, at) > Date.now() / 1000) return respond(msg, query, answers.bytes, at, transport, options, stats, client, limit, options_, cookieValid);
+    answers.retire(at);
+  }
+  // RFC 9824 §3.5: NXNAME only ever appears in a compact denial's NSEC; asking for it is an
+  // error. Said to DO=1 queries only: DO=0 answers stay as they were (and as Knot gives them).
+  if (query.qtype === NXNAME && query.dnssecOk) return refuse(msg, query, Rcode.FORMERR, transport, options, stats, client, options_, cookieValid);
   const compiled = answerUncached(snapshot, msg, query);
   return respond(msg, query, compiled.bytes, compiled.at, transport, options, stats, client, limit, options_, cookieValid);
 }

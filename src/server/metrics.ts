@@ -7,6 +7,8 @@ import process from 'node:process';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { nameToText } from '../dns/name.js';
+import { SignedZone } from '../dns/dnssec/signed-zone.js';
+import type { Dnssec } from './dnssec.js';
 import type { SnapshotHolder } from './holder.js';
 import { httpCounts, type HttpStats } from './http/server.js';
 import type { NotifyStats } from './notify-out.js';
@@ -37,9 +39,9 @@ export async function buildRegistry(
   holder: SnapshotHolder,
   reloads: ReloadRecord,
   last: () => ReloadSummary | undefined,
-  extra: { readonly http?: HttpStats | undefined; readonly rrl?: ResponseRateLimiter | undefined; readonly xfr?: XfrStats | undefined; readonly notify?: NotifyStats | undefined } = {},
+  extra: { readonly http?: HttpStats | undefined; readonly rrl?: ResponseRateLimiter | undefined; readonly xfr?: XfrStats | undefined; readonly notify?: NotifyStats | undefined; readonly dnssec?: Dnssec | undefined } = {},
 ): Promise<Registry> {
-  const { http, rrl, xfr, notify } = extra;
+  const { http, rrl, xfr, notify, dnssec } = extra;
   const { Counter, Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
   // process_* and nodejs_*: CPU, memory, file descriptors, event loop lag, garbage collection.
@@ -181,7 +183,65 @@ export async function buildRegistry(
       for (const zone of holder.current.catalog.zones.values()) this.set({ zone: nameToText(zone.origin) }, zone.serial);
     },
   });
+  if (dnssec) dnssecMetrics(registry, Counter, Gauge, holder, dnssec);
   return registry;
+}
+
+/**
+ * DNSSEC: totals, each key, and per zone for the zones signed so far (a zone that no DO query
+ * or transfer has needed has no signatures and no series: 100,000 idle zones add none).
+ */
+function dnssecMetrics(registry: Registry, Counter: typeof import('prom-client').Counter, Gauge: typeof import('prom-client').Gauge, holder: SnapshotHolder, dnssec: Dnssec): void {
+  const registers = [registry];
+  new Counter({
+    name: 'discodns_dnssec_signatures_total',
+    help: 'RRSIGs made since start, every zone',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(dnssec.stores.stats.made);
+    },
+  });
+  new Gauge({ name: 'discodns_dnssec_signature_store_size', help: 'RRSIG sets kept in the signature stores, every zone', registers, collect() { this.set(dnssec.stores.size); } });
+  new Gauge({
+    name: 'discodns_dnssec_zones_signed',
+    help: 'Zones served signed',
+    registers,
+    collect() {
+      let n = 0;
+      for (const z of holder.current.catalog.zones.values()) if (z instanceof SignedZone) n++;
+      this.set(n);
+    },
+  });
+  new Gauge({
+    name: 'discodns_dnssec_key',
+    help: 'Each DNSSEC key of each key set in use (1), by key tag, role (csk, ksk, zsk), state (published, active, retired) and algorithm',
+    labelNames: ['keyset', 'tag', 'role', 'state', 'algorithm'],
+    registers,
+    collect() {
+      this.reset();
+      for (const set of dnssec.keysets()) for (const k of set.published()) this.set({ keyset: set.name, tag: String(k.key.keyTag), role: k.role, state: k.times.retired !== undefined ? 'retired' : k.times.active !== undefined ? 'active' : 'published', algorithm: String(k.key.algorithm) }, 1);
+    },
+  });
+  const perZone = (name: string, help: string, read: (s: ReturnType<Dnssec['status']>[number]) => number | undefined): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['zone', 'keyset', 'key_tags'],
+      registers,
+      collect() {
+        this.reset();
+        const signed = [...holder.current.catalog.zones.values()].filter((z) => z instanceof SignedZone && dnssec.stores.peek(z.origin.key));
+        for (const s of dnssec.status(signed)) {
+          const v = read(s);
+          if (v !== undefined) this.set({ zone: s.zone, keyset: s.keyset ?? '', key_tags: (s.keys ?? []).map((k) => k.tag).join(',') }, v);
+        }
+      },
+    });
+  };
+  perZone('discodns_dnssec_zone_signatures_made', 'RRSIGs made for the zone since start (zones signed so far)', (s) => s.signaturesMade);
+  perZone('discodns_dnssec_zone_store_size', 'RRSIG sets kept for the zone', (s) => s.storeSize);
+  perZone('discodns_dnssec_zone_next_resign_timestamp_seconds', 'When the first signature kept for the zone is due to be made again', (s) => s.nextResign);
 }
 
 /** Serves GET /metrics on host:port; resolves with the server once listening. */

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { formatCollapsed, collapse, type Diagnostic, type ParseOptions, type ZoneContent } from '../definitions/index.js';
 import { nameToText, type Name } from '../dns/name.js';
+import type { Dnssec } from './dnssec.js';
 import { logDiagnostics } from './diagnostics-log.js';
 import type { SnapshotHolder } from './holder.js';
 import { chooseSerial, contentDigest, zoneKey, type SerialRecord } from './serials.js';
@@ -79,6 +80,8 @@ export interface ReloaderOptions {
   readonly allowEmpty?: boolean;
   /** Called after each swap, with the snapshot replaced and the one now in service. */
   readonly onSwap?: (before: Snapshot, after: Snapshot) => void;
+  /** Signs the zones that say so: their keys are made ready before each snapshot is built. */
+  readonly dnssec?: Dnssec;
 }
 
 /** The files a load read: what the last-known-good copies are written from. */
@@ -226,14 +229,16 @@ export class ZoneReloader {
   async republish(): Promise<void> {
     if (this.running) return; // the reload under way builds from the same zones, later
     const generation = this.generation;
-    const snapshot = await buildSnapshotSliced(this.inputs([...this.served.values()].map((z) => z.content)), this.cacheSize);
+    const snapshot = await buildSnapshotSliced(this.inputs([...this.served.values()].map((z) => z.content)), this.cacheSize, this.options.dnssec?.wrap);
     const holder = this.holder();
     if (holder && generation === this.generation && !this.running) this.swap(holder, snapshot);
   }
 
+  /** The one-step swap; then the signature stores follow the zones now served, and onSwap. */
   private swap(holder: SnapshotHolder, snapshot: Snapshot): void {
     const before = holder.current;
     holder.current = snapshot;
+    this.options.dnssec?.adopt(snapshot);
     this.options.onSwap?.(before, snapshot);
   }
 
@@ -410,7 +415,10 @@ export class ZoneReloader {
   /** Builds the snapshot of the plan and makes it what is served. */
   private async apply(plan: Plan): Promise<Snapshot> {
     this.generation++;
-    const snapshot = await buildSnapshotSliced(this.inputs([...plan.next.values()].map((z) => z.content)), this.cacheSize);
+    const inputs = this.inputs([...plan.next.values()].map((z) => z.content));
+    // The key sets of the signed zones are read (or made) before the snapshot wraps them.
+    await this.options.dnssec?.prepare(inputs);
+    const snapshot = await buildSnapshotSliced(inputs, this.cacheSize, this.options.dnssec?.wrap);
     this.served = plan.next;
     if (plan.serials.apply()) this.serialsDirty = true;
     return snapshot;

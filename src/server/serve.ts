@@ -15,6 +15,7 @@ import { listen, ListenError } from './listen.js';
 import { buildRegistry, newReloadRecord, recordReload, serveMetrics } from './metrics.js';
 import { notifyReady, notifyReloading, type NotifyDone } from './notify.js';
 import { queryLogger } from './querylog.js';
+import { Dnssec } from './dnssec.js';
 import { failedReload, ZoneReloader, type ReloadSummary, type ServedZone } from './reload.js';
 import { StateDir } from './state.js';
 import { ResponseRateLimiter } from './rrl.js';
@@ -43,6 +44,7 @@ export interface RunningServer {
   readonly notifyStats: NotifyStats;
   /** Resolves when the IXFR history and NOTIFYs of every reload so far are handled. */
   replicated(): Promise<void>;
+  readonly dnssec: Dnssec;
   reload(): Promise<ReloadSummary>;
   close(): Promise<void>;
 }
@@ -81,13 +83,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const holderRef: { holder?: SnapshotHolder } = {};
   // The PACC digest TXT of each `autoconfig:` zone; an old one expiring asks for a new snapshot.
   const publisher = new AutoconfigPublisher(() => void reloader.republish());
+  const dnssec = new Dnssec(config.dnssec, config.state, log);
   const reloader = new ZoneReloader(config.zones, config.cache.size, () => holderRef.holder, log, state, {
     allowEmpty: config.allowEmpty,
-    parse: { ...(config.http.host ? { httpHost: config.http.host } : {}), ...(config.external.length ? { external: config.external } : {}), tsigKeys: new Set(keyring.keys()) },
+    parse: { ...(config.http.host ? { httpHost: config.http.host } : {}), ...(config.external.length ? { external: config.external } : {}), tsigKeys: new Set(keyring.keys()), dnssec: config.dnssec.enabled },
     publish: (zones) => {
       const inputs = publisher.inputs(catalog ? zones.filter((z) => z.origin.key !== catalog.origin.key) : zones);
       return catalog ? [...inputs, catalog.input(inputs)] : inputs;
     },
+    dnssec,
     onSwap: (before, after) => void replication.swapped(before, after),
   });
   const { summary, snapshot } = await reloader.initial();
@@ -96,15 +100,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   collectLoadGarbage(log);
   const holder: SnapshotHolder = { current: snapshot };
   holderRef.holder = holder;
+  // The signature stores follow the zones served (later swaps do it in the reloader).
+  dnssec.adopt(snapshot);
+  // Rollovers move on with time: a look every ten minutes, and at every reload (SIGHUP).
+  const rollovers = new RolloverTimer(dnssec, reloader, log);
   const stats = newStats();
   const reloads = newReloadRecord();
   recordReload(reloads, summary);
   const cookies: CookieSecretKeeper | undefined = config.cookies.enabled ? await startCookieSecrets(config.cookies, config.state, log) : undefined;
   const rrl = config.rrl.enabled ? new ResponseRateLimiter(config.rrl, log) : undefined;
   rrl?.start();
-  const stopAbuseGuards = (): void => {
+  // Every timer the server runs: the cookie secrets', RRL's and the DNSSEC rollovers'.
+  const stopTimers = (): void => {
     cookies?.stop();
     rrl?.stop();
+    rollovers.stop();
   };
   let listeners;
   try {
@@ -125,7 +135,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       perSource: new Map(),
     });
   } catch (e) {
-    stopAbuseGuards();
+    stopTimers();
     throw e;
   }
   const httpStats = newHttpStats();
@@ -136,7 +146,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     } catch (e) {
       await listeners.close();
       publisher.stop();
-      stopAbuseGuards();
+      stopTimers();
       if (e instanceof HttpConfigError) throw e;
       const [address, port] = [config.http.listen.replace(/^\[?([^\]]*?)\]?:[0-9]+$/, '$1'), Number(/:([0-9]+)$/.exec(config.http.listen)?.[1])];
       throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, (e as Error).message, 'http.listen');
@@ -145,11 +155,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let metrics: http.Server | undefined;
   if (config.metrics.enabled) {
     try {
-      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, () => reloader.last(), { http: httpStats, rrl, xfr: xfrStats, notify: notifyStats }), log);
+      metrics = await serveMetrics(config.metrics.listen, await buildRegistry(stats, holder, reloads, () => reloader.last(), { http: httpStats, rrl, xfr: xfrStats, notify: notifyStats, dnssec }), log);
     } catch (e) {
       await Promise.all([listeners.close(), autoconfigHttp?.close()]);
       publisher.stop();
-      stopAbuseGuards();
+      stopTimers();
       const [address, port] = [config.metrics.listen.replace(/^\[?([^\]]*?)\]?:[0-9]+$/, '$1'), Number(/:([0-9]+)$/.exec(config.metrics.listen)?.[1])];
       throw new ListenError(address, port, 'tcp', (e as NodeJS.ErrnoException).code, (e as Error).message, 'metrics.listen');
     }
@@ -165,6 +175,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       log.error({ err }, 'bug: reload failed; every zone stays as it was');
       s = failedReload(`internal error (a bug): ${(err as Error).message}`, ctx());
     }
+    // DNSSEC rollovers move on at every reload too (ds-seen and key-roll are acted on now).
+    await rollovers.now();
     recordReload(reloads, s);
     // READY=1 after every reload, failed or not, or systemd waits in "reloading" until timeout.
     notifyReady(notified(log));
@@ -178,7 +190,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   } catch (e) {
     if (e instanceof ControlError && e.live) {
       publisher.stop();
-      stopAbuseGuards();
+      stopTimers();
       await Promise.all([listeners.close(), autoconfigHttp?.close(), metrics ? new Promise<void>((r) => metrics.close(() => r())) : undefined]);
       throw e;
     }
@@ -217,10 +229,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     xfrStats,
     notifyStats,
     replicated: () => replication.idle(),
+    dnssec,
     reload,
     close: async () => {
       publisher.stop();
-      stopAbuseGuards();
+      stopTimers();
       sender.close();
       await Promise.all([
         listeners.close(),
@@ -295,6 +308,39 @@ function controlHandler(ctx: {
         return { ok: true, check: await ctx.reloader.check() };
     }
   };
+}
+
+/** Runs Dnssec.tick every ten minutes (and when asked), and builds a new snapshot when keys changed. */
+class RolloverTimer {
+  private readonly timer: NodeJS.Timeout;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly dnssec: Dnssec,
+    private readonly reloader: ZoneReloader,
+    private readonly log: Logger,
+    everyMs = 600_000,
+  ) {
+    this.timer = setInterval(() => void this.now(), everyMs);
+    this.timer.unref();
+  }
+
+  now(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        if (await this.dnssec.tick()) await this.reloader.republish();
+      } catch (e) {
+        this.log.error({ err: e }, 'bug: DNSSEC rollover step failed');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }
 
 /**

@@ -19,10 +19,11 @@ export interface ZoneFileRead {
 }
 
 /** Reads the zone file at `file` (its text already read) and what it includes. */
-export function readZoneFileAt(file: string, text: string, origin?: Name): ZoneFileRead {
+export function readZoneFileAt(file: string, text: string, origin?: Name, dnssec?: boolean): ZoneFileRead {
   const root = realDir(path.dirname(file));
   const read = readZoneFile(file, text, {
     ...(origin ? { origin } : {}),
+    ...(dnssec !== undefined ? { dnssec } : {}),
     include: (name, from) => {
       const target = path.resolve(path.dirname(from), name);
       let real: string;

@@ -183,7 +183,7 @@ function readIfChanged(file: string, cache: ParseCache, shared: Shared, bases: B
     const current = fingerprint(info) + includedFingerprint(cached?.includes);
     if (cached?.fingerprint === current && cached.bases.every((b) => fingerprintOf(b.file) === b.fingerprint)) return { entry: cached, parsed: false };
     const text = readFileSync(file, 'utf8');
-    if (ZONE_FILE.test(file)) return zoneFileEntry(file, text, fingerprint(info), cache, shared);
+    if (ZONE_FILE.test(file)) return zoneFileEntry(file, text, fingerprint(info), cache, shared, bases.options(file).dnssec);
     const parsed = parseDefinitionFile(file, text, info.mtimeMs, bases.options(file));
     const baseFiles = new Set(parsed.definitions.flatMap((d) => d.bases));
     // Expanded now, so that only the slim definition outlives this file's turn: holding every
@@ -204,8 +204,8 @@ function readIfChanged(file: string, cache: ParseCache, shared: Shared, bases: B
 }
 
 /** A zone file's cache entry: its definition, expanded now as a YAML file's is. */
-function zoneFileEntry(file: string, text: string, own: string, cache: ParseCache, shared: Shared): ReadResult {
-  const read = readZoneFileAt(file, text);
+function zoneFileEntry(file: string, text: string, own: string, cache: ParseCache, shared: Shared, dnssec: boolean | undefined): ReadResult {
+  const read = readZoneFileAt(file, text, undefined, dnssec);
   const entry = {
     fingerprint: own + includedFingerprint(read.includes),
     textDigest: sha256(text),

@@ -3,6 +3,7 @@
 // copied as sent, and this body (respond.ts).
 
 import { Buffer } from 'node:buffer';
+import type { SignedAnswer } from '../dns/dnssec/answer.js';
 import type { LookupKind, LookupResult } from '../dns/lookup.js';
 import type { Name } from '../dns/name.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
@@ -41,8 +42,13 @@ const FLAGS = 17;
  * rate limiting can count a zone's answers together (server/rrl.ts) without a lookup on a hit.
  */
 const ZONE = 18;
+/**
+ * u32: when (seconds since 1970) the signatures the answer carries must be made again: after
+ * it, a DNSSEC answer is compiled anew (server/handler.ts). 0xffffffff for answers without any.
+ */
+const REFRESH_AT = 22;
 /** The key, then the body. */
-export const ANSWER_KEY = 22;
+export const ANSWER_KEY = 26;
 
 /** A 32-bit tag of a zone, from its origin key (FNV-1a); never 0, which means no zone. */
 export function zoneTag(originKey: string): number {
@@ -50,6 +56,9 @@ export function zoneTag(originKey: string): number {
   for (let i = 0; i < originKey.length; i++) h = Math.imul(h ^ originKey.charCodeAt(i), 0x01000193);
   return h === 0 ? 1 : h | 0;
 }
+
+/** REFRESH_AT of an answer that carries no signature. */
+export const NEVER = 0xffffffff;
 
 /** The rcode of each kind of lookup result: the one place where data answers get theirs. */
 export function rcodeOf(kind: LookupKind): number {
@@ -70,8 +79,20 @@ export function rcodeOf(kind: LookupKind): number {
  * length as the one asked: compression pointers aim into it, and the echoed question, whatever
  * its letter case, keeps them valid. Bodies shared by every name hold no pointer into it.
  */
-export function compiledAnswer(rcode: number, aa: boolean, ancount: number, nscount: number, arcount: number, withoutAdditional: number, key: string, body: Uint8Array, zone = 0): CompiledAnswer {
+export function compiledAnswer(
+  rcode: number,
+  aa: boolean,
+  ancount: number,
+  nscount: number,
+  arcount: number,
+  withoutAdditional: number,
+  key: string,
+  body: Uint8Array,
+  zone = 0,
+  refreshAt = NEVER,
+): CompiledAnswer {
   const bytes = Buffer.alloc(ANSWER_KEY + key.length + body.length);
+  bytes.writeUInt32LE(refreshAt, REFRESH_AT);
   bytes.writeUInt32LE(body.length, BODY_LENGTH);
   bytes.writeUInt32LE(withoutAdditional, WITHOUT_ADDITIONAL);
   bytes.writeUInt16LE(ancount, ANCOUNT);
@@ -102,6 +123,13 @@ export const answerRcode = (b: Uint8Array, at: number): number => b[at + RCODE]!
 export const answerAa = (b: Uint8Array, at: number): boolean => (b[at + FLAGS]! & 1) === 1;
 /** The zoneTag of the answer's zone, 0 for none. */
 export const answerZone = (b: Uint8Array, at: number): number => b[at + ZONE]! | (b[at + ZONE + 1]! << 8) | (b[at + ZONE + 2]! << 16) | (b[at + ZONE + 3]! << 24);
+export const answerRefreshAt = (b: Uint8Array, at: number): number => readU32LE(b, at + REFRESH_AT);
+
+/** Makes a cached answer match no query again (its key length 0): a DNSSEC answer past REFRESH_AT. */
+export function retireAnswer(b: Uint8Array, at: number): void {
+  b[at + KEY_LENGTH] = 0;
+  b[at + KEY_LENGTH + 1] = 0;
+}
 /** The whole compiled answer's length in bytes. */
 export const answerSize = (b: Uint8Array, at: number): number => ANSWER_KEY + answerKeyLength(b, at) + answerBodyLength(b, at);
 
@@ -180,6 +208,39 @@ function compileCutReferral(w: MessageWriter, result: Extract<LookupResult, { ki
   const compiled = compiledAnswer(rcode, false, 0, nscount, arcount, withoutAdditional, '', body, zone);
   w.reset();
   return compiled;
+}
+
+/**
+ * Compiles a DNSSEC answer (dns/dnssec/answer.ts) for a query key, or with key '' when it has
+ * no answer records: such a body is written without compression, so that it fits behind any
+ * question, and is shared by every name of its NSEC interval (SignedAnswer.shared) or copied
+ * per key. `refreshAt`: when its signatures are due to be made again.
+ */
+export function compileSigned(w: MessageWriter, s: SignedAnswer, key: string, refreshAt: number, zone = 0): CompiledAnswer {
+  const rcode = rcodeOf(s.kind);
+  if (s.answer.length === 0) {
+    w.reset(false);
+    let nscount = 0;
+    for (const rrset of s.authority) nscount += w.rrset(rrset);
+    const body = w.buf.subarray(0, w.pos);
+    const compiled = compiledAnswer(rcode, true, 0, nscount, 0, body.length, '', body, zone, refreshAt);
+    w.reset();
+    return compiled;
+  }
+  w.reset();
+  w.pos = HEADER;
+  w.name(s.answer[0]!.owner, false);
+  w.pos += 4;
+  const start = w.pos;
+  let ancount = 0;
+  let nscount = 0;
+  let arcount = 0;
+  for (const rrset of s.answer) ancount += w.rrset(rrset);
+  for (const rrset of s.authority) nscount += w.rrset(rrset);
+  // RFC 4035 §3.1.1: additional records and their RRSIGs are left out together, never split.
+  const withoutAdditional = w.pos - start;
+  for (const rrset of s.additional) arcount += w.rrset(rrset);
+  return compiledAnswer(rcode, true, ancount, nscount, arcount, withoutAdditional, key, w.buf.subarray(start, w.pos), zone, refreshAt);
 }
 
 /** The two negative answers of a zone that are the same for every name in it. */

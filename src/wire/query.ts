@@ -12,6 +12,8 @@ export interface Edns {
   readonly version: number;
   /** DNSSEC OK: copied back (RFC 3225 §3). */
   readonly dnssecOk: boolean;
+  /** Compact Answers OK (RFC 9824 §5), meaningful with DO: a compact denial may say NXDOMAIN. */
+  readonly compactOk: boolean;
   /** The client asked for our name server identifier (RFC 5001). */
   readonly nsid: boolean;
   /** Offset in the message of the first COOKIE option's data (RFC 7873), or -1 when none. */
@@ -34,6 +36,12 @@ export interface Query {
    * small integer), seeded per process so that colliding names cannot be prepared in advance.
    */
   readonly hash: number;
+  /**
+   * DO was set: the answer carries signatures, so it is a different answer (and cache entry)
+   * from the one to the same question without DO (RFC 3225 §3). DO and CO are part of the key.
+   */
+  readonly dnssecOk: boolean;
+  readonly compactOk: boolean;
   readonly qtype: number;
   readonly qclass: number;
   readonly edns: Edns | undefined;
@@ -115,7 +123,12 @@ export function parseQuery(msg: Buffer): ParsedQuery {
 
   const edns = readRecords(msg, questionEnd);
   if (typeof edns === 'string') return formerr(edns, questionEnd);
-  return { kind: 'query', id, opcode, rd, questionEnd, hash, qtype, qclass, edns, signed: scannedSigned };
+  if (edns?.dnssecOk) {
+    // One more byte of the key (see queryKey), hashed as it would be read.
+    const doHash = Math.imul(hash ^ doMarker(edns.compactOk), FNV_PRIME) & 0x3fffffff;
+    return { kind: 'query', id, opcode, rd, questionEnd, hash: doHash, dnssecOk: true, compactOk: edns.compactOk, qtype, qclass, edns, signed: scannedSigned };
+  }
+  return { kind: 'query', id, opcode, rd, questionEnd, hash, dnssecOk: false, compactOk: false, qtype, qclass, edns, signed: scannedSigned };
 }
 
 /** Whether the last readRecords met a TSIG record (a signed message, server/xfr.ts). */
@@ -148,10 +161,12 @@ function readRecords(msg: Buffer, at: number): Edns | undefined | string {
       if (msg[ownerAt] !== 0) return 'OPT owner is not the root';
       const options = scanOptions(msg, rdataAt, rdataAt + rdlength);
       if (options < 0) return 'malformed EDNS option';
+      const dnssecOk = (msg[at + 6]! & 0x80) !== 0;
       edns = {
         udpSize: (msg[at + 2]! << 8) | msg[at + 3]!,
         version: msg[at + 5]!,
-        dnssecOk: (msg[at + 6]! & 0x80) !== 0,
+        dnssecOk,
+        compactOk: dnssecOk && (msg[at + 6]! & 0x40) !== 0,
         nsid: (options & OPTION_NSID) !== 0,
         cookieAt: scannedCookieAt,
         cookieLength: scannedCookieLength,
@@ -162,6 +177,11 @@ function readRecords(msg: Buffer, at: number): Edns | undefined | string {
   return edns;
 }
 
+/** The byte a DO=1 query key ends with: DO, and CO with it (RFC 9824 §5). */
+function doMarker(compactOk: boolean): number {
+  return compactOk ? 0xc0 : 0x80;
+}
+
 /** A name byte as the cache compares it: A-Z lowered, nothing else (RFC 4343). */
 function lower(c: number): number {
   return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
@@ -170,11 +190,12 @@ function lower(c: number): number {
 const FNV_PRIME = 0x01000193;
 const HASH_SEED = (0x811c9dc5 ^ randomInt(0x7fffffff)) | 0;
 
-const scratch = Buffer.alloc(256 + 2);
+const scratch = Buffer.alloc(256 + 3);
 
 /**
- * The query key: the wire qname lowercased (RFC 4343) and the two QTYPE bytes, as latin1. What
- * a miss in the answer cache is looked up and cached by; the name alone is nameKeyOf(key).
+ * The query key: the wire qname lowercased (RFC 4343) and the two QTYPE bytes, as latin1, and
+ * with DO one byte more (0x80, 0xc0 with CO). What a miss in the answer cache is looked up and
+ * cached by; the name alone is nameKeyOf(key).
  */
 export function queryKey(msg: Buffer, query: Query): string {
   const nameEnd = query.questionEnd - 4;
@@ -182,7 +203,9 @@ export function queryKey(msg: Buffer, query: Query): string {
   // QTYPE as sent: its bytes are a number, not letters (type 65 is 0x00 0x41).
   scratch[nameEnd - HEADER] = msg[nameEnd]!;
   scratch[nameEnd - HEADER + 1] = msg[nameEnd + 1]!;
-  return scratch.toString('latin1', 0, nameEnd + 2 - HEADER);
+  if (!query.dnssecOk) return scratch.toString('latin1', 0, nameEnd + 2 - HEADER);
+  scratch[nameEnd + 2 - HEADER] = doMarker(query.compactOk);
+  return scratch.toString('latin1', 0, nameEnd + 3 - HEADER);
 }
 
 /**
@@ -191,15 +214,19 @@ export function queryKey(msg: Buffer, query: Query): string {
  */
 export function sameKey(bytes: Uint8Array, at: number, length: number, msg: Buffer, query: Query): boolean {
   const nameEnd = query.questionEnd - 4;
-  if (length !== nameEnd + 2 - HEADER) return false;
+  const dnssecOk = query.dnssecOk;
+  if (length !== nameEnd + (dnssecOk ? 3 : 2) - HEADER) return false;
   const offset = at - HEADER; // msg[i] pairs with bytes[i + offset]
   for (let i = HEADER; i < nameEnd; i++) if (bytes[i + offset] !== lower(msg[i]!)) return false;
-  return bytes[nameEnd + offset] === msg[nameEnd] && bytes[nameEnd + 1 + offset] === msg[nameEnd + 1];
+  if (bytes[nameEnd + offset] !== msg[nameEnd] || bytes[nameEnd + 1 + offset] !== msg[nameEnd + 1]) return false;
+  return !dnssecOk || bytes[nameEnd + 2 + offset] === doMarker(query.compactOk);
 }
 
-/** The lowercased wire qname (as latin1) of a query key: the key without its QTYPE. */
+/** The lowercased wire qname (as latin1) of a query key: the key up to its root label. */
 export function nameKeyOf(key: string): string {
-  return key.slice(0, -2);
+  let at = 0;
+  while (key.charCodeAt(at) !== 0) at += key.charCodeAt(at) + 1;
+  return key.slice(0, at + 1);
 }
 
 /** Offset past a possibly compressed name, or -1 when it runs off the end or is malformed. */

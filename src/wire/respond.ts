@@ -92,7 +92,8 @@ function writeOpt(out: Buffer, at: number, us: EdnsIdentity, rcode: number, edns
   writeU16BE(out, at + 3, us.udpSize);
   out[at + 5] = rcode >> 4; // upper 8 bits of the 12-bit rcode
   out[at + 6] = 0; // version
-  out[at + 7] = edns.dnssecOk ? 0x80 : 0; // DO copied; no other flag echoed
+  // DO copied; CO too with DO (RFC 9824 §5: we give compact answers); no other flag echoed.
+  out[at + 7] = edns.dnssecOk ? (edns.compactOk ? 0xc0 : 0x80) : 0;
   out[at + 8] = 0;
   writeU16BE(out, at + 9, optionsSize(edns, us, extra));
   at += OPT_SIZE;

@@ -40,7 +40,7 @@ describe('unknown keys suggest the nearest known one', () => {
   it.each([
     ['top level', `${BASE}nameserver: [ns2]\n`, "z.yaml:6:1: error: nameserver: unknown key 'nameserver': did you mean 'nameservers'?"],
     ['top level, wrong case', `${BASE}TTL: 60\n`, "z.yaml:6:1: error: TTL: unknown key 'TTL': did you mean 'ttl'?"],
-    ['top level, nothing close', `${BASE}colour: blue\n`, "z.yaml:6:1: error: colour: unknown key 'colour': the keys here are zone, zones, extends, ttl, nameservers, soa, hosts, mx, services, aliases, records, autoconfig, external, transfer, notify, group"],
+    ['top level, nothing close', `${BASE}colour: blue\n`, "z.yaml:6:1: error: colour: unknown key 'colour': the keys here are zone, zones, extends, ttl, nameservers, soa, hosts, mx, services, aliases, records, autoconfig, external, dnssec, denial, transfer, notify, group"],
     ['soa', `${BASE}soa:\n  negative_ttl: 60\n`, "z.yaml:7:3: error: soa.negative_ttl: unknown key 'negative_ttl': did you mean 'negative-ttl'?"],
     ['mx entry', `${BASE}mx:\n  - { host: mail, preferance: 5 }\n`, "z.yaml:7:19: error: mx[0].preferance: unknown key 'preferance': did you mean 'preference'?"],
     ['service target', `${BASE}services:\n  imaps: { host: mail, weigth: 5 }\n`, "z.yaml:7:24: error: services.imaps.weigth: unknown key 'weigth': did you mean 'weight'?"],

@@ -74,7 +74,7 @@ describe('MTA-STS (RFC 8461) and TLS-RPT (RFC 8460)', () => {
 describe('DANE TLSA for SMTP (RFC 7672)', () => {
   const digest = '0123456789ABCDEF'.repeat(4);
   it('a good record warns that the zone is unsigned', () => {
-    expect(problems(`_25._tcp.mail TLSA 3 1 1 ${digest}`)).toEqual(['z.yaml:7:5: warning: records[0]: TLSA records need a DNSSEC-signed zone: senders ignore DANE in an unsigned one (RFC 7672 §2.2); sign the zone before relying on them']);
+    expect(problems(`_25._tcp.mail TLSA 3 1 1 ${digest}`)).toEqual(['z.yaml:7:5: warning: records[0]: TLSA (DANE) is used only from a signed zone (RFC 7672 §2.2): senders ignore DANE in an unsigned one; sign it with dnssec: on, or set dnssec.enabled in the configuration']);
   });
   it.each([
     ['a short digest', `_25._tcp.mail TLSA 3 1 1 ${digest.slice(2)}`, 'z.yaml:7:5: error: records[0]: a TLSA SHA-256 digest is 32 bytes (64 hex digits), this one 31: paste the whole digest'],

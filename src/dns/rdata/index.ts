@@ -43,7 +43,7 @@ const byKind = new Map<string, AnyCodec>(CODECS.map((c) => [c.kind, c as unknown
 byKind.set('generic', GENERIC as unknown as AnyCodec);
 
 /** Types with a mnemonic but no codec: meta types (RFC 6895 §3.1) and a few that are only named. */
-const OTHER_MNEMONICS: Record<string, number> = { HINFO: 13, DNAME: 39, OPT: 41, NSEC3: 50, IXFR: 251, AXFR: 252, MAILB: 253, MAILA: 254, ANY: 255 };
+const OTHER_MNEMONICS: Record<string, number> = { HINFO: 13, DNAME: 39, OPT: 41, NSEC3: 50, NXNAME: 128, IXFR: 251, AXFR: 252, MAILB: 253, MAILA: 254, ANY: 255 };
 const mnemonicOf = new Map<number, string>([...Object.entries(OTHER_MNEMONICS).map(([k, v]): [number, string] => [v, k]), ...CODECS.map((c): [number, string] => [c.type, c.kind])]);
 const typeOfMnemonic = new Map<string, number>([...mnemonicOf].map(([v, k]) => [k, v]));
 

@@ -110,6 +110,10 @@ export class AutoconfigPublisher {
       buildZone: (): Zone => new DeferredZone(origin, d.serial, d.recordCount + digests.length, () => buildZone(origin, records())),
       autoconfigZone: { source: z, spec, digests },
       ...(z.replication ? { replication: z.replication } : {}),
+      dnssec: z.dnssec,
+      denial: z.denial,
+      keyset: z.keyset,
+      ttl: z.ttl,
     };
     this.#inputs.set(z, { key, input });
     return input;

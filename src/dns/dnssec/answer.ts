@@ -1,0 +1,131 @@
+// A lookup result as a DNSSEC-aware resolver gets it (DO=1, RFC 4035 §3.1): every RRset from
+// a signed zone with its RRSIGs, and negative answers with the NSEC records that prove them.
+// lookup() decides what the answer is; this only adds the proof, so DO=0 answers stay exactly
+// what they were (RFC 3225). In two steps: which records prove the answer (cheap, no
+// signature), then the signatures, so that a negative answer already compiled for its NSEC
+// interval costs no signing work at all.
+
+import { findZone, type Catalog } from '../catalog.js';
+import type { LookupResult } from '../lookup.js';
+import { rdataTarget } from '../rdata/index.js';
+import type { RRset } from '../records.js';
+import { RRType } from '../types.js';
+import type { Zone } from '../zone.js';
+import { compactNsec, nsecFor, NXNAME, wildcardKey } from './nsec.js';
+import { isSigned, type SignedZone } from './signed-zone.js';
+
+/** An RRset of an answer, and how it is signed. */
+interface Part {
+  readonly rrset: RRset;
+  /** The signed zone it belongs to; undefined: unsigned data. */
+  readonly zone: SignedZone | undefined;
+  /** 'kept': signed through the zone's store; 'once': made for this answer only; 'only': its RRSIGs alone. */
+  readonly how: 'kept' | 'once' | 'only';
+}
+
+export interface Proof {
+  readonly kind: 'answer' | 'nodata' | 'nxdomain';
+  readonly answer: readonly Part[];
+  readonly authority: readonly Part[];
+  readonly additional: readonly Part[];
+  /** The zone a negative answer is about (where its NSEC records come from). */
+  readonly zone: Zone;
+  /**
+   * For a negative answer with no CNAME before it: what tells its body apart from the zone's
+   * other negative bodies (its NSEC interval, or the name without that type). Every name with
+   * the same one gets the same bytes: compiled once, never per name asked.
+   */
+  readonly shared: string | undefined;
+}
+
+export interface SignedAnswer {
+  readonly kind: Proof['kind'];
+  readonly answer: readonly RRset[];
+  readonly authority: readonly RRset[];
+  readonly additional: readonly RRset[];
+  /** The earliest expiration (seconds) of the signatures carried; Infinity when none. */
+  readonly expiration: number;
+}
+
+function part(catalog: Catalog, rrset: RRset, zone?: Zone): Part {
+  const z = zone ?? findZone(catalog, rrset.owner.key);
+  return { rrset, zone: z && isSigned(z) ? z : undefined, how: 'kept' };
+}
+
+/**
+ * What proves `result`, the lookup of the name with key `nameKey` (lowercased wire) and type
+ * `qtype`, to a validating resolver. `compactOk`: the query set the CO flag (RFC 9824 §5), so
+ * a compact denial of a name that does not exist may say NXDOMAIN.
+ */
+export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { kind: 'refused' | 'referral' }>, nameKey: string, qtype: number, compactOk = false): Proof {
+  const answer = result.answer.map((r) => part(catalog, r));
+  if (result.kind === 'answer') {
+    return { kind: 'answer', answer, authority: [], additional: result.additional.map((r) => part(catalog, r)), zone: result.zone, shared: undefined };
+  }
+  // The name the negative is about: the qname, or the end of the CNAME chain before it.
+  const last = result.answer[result.answer.length - 1];
+  const finalKey = last ? rdataTarget(last.rdatas[0]!)!.key : nameKey;
+  const zone = last ? findZone(catalog, finalKey)! : result.zone;
+  const negative = (authority: Part[], kind: Proof['kind'] = result.kind, shared?: string): Proof => ({
+    kind,
+    answer,
+    authority,
+    additional: [],
+    zone,
+    shared: last ? undefined : shared,
+  });
+  if (!isSigned(zone)) return negative([part(catalog, result.authority, zone)]);
+  const node = zone.nodes.get(finalKey);
+  const soa: Part = { rrset: result.authority, zone, how: 'kept' };
+
+  // An RRSIG query at a name with data: its RRSIGs are the answer (RFC 4035 §3.1.5 leaves it open; Knot does so).
+  if (!last && node && node.rrsets.size > 0 && qtype === RRType.RRSIG) {
+    return { kind: 'answer', answer: [...node.rrsets.values()].map((rrset) => ({ rrset, zone, how: 'only' })), authority: [], additional: [], zone, shared: undefined };
+  }
+  if (zone.keys.denial === 'compact') {
+    // RFC 9824 §3: the name exists, with no type but RRSIG and NSEC (and NXNAME when it does not).
+    const nsec = compactNsec(finalKey, node ? [...node.rrsets.keys()] : [NXNAME], zone.negativeSoa.ttl);
+    return negative([soa, { rrset: nsec, zone, how: 'once' }], node || !compactOk ? 'nodata' : 'nxdomain');
+  }
+  const chain = zone.chain();
+  const link = (i: number): Part => ({ rrset: chain.rrsets[i]!, zone, how: 'kept' });
+  const at = nsecFor(chain, finalKey);
+  // An NSEC query at a name of the chain: its NSEC is data there.
+  if (!last && node && at.match && qtype === RRType.NSEC) return { kind: 'answer', answer: [link(at.index)], authority: [], additional: [], zone, shared: undefined };
+  if (result.kind === 'nodata') {
+    // §3.1.3.1: the name's own NSEC shows the type is not there. An empty non-terminal has
+    // none; the NSEC covering it shows that nothing but its descendants exists (RFC 4035 §3.1.3.2, RFC 8020).
+    return negative([soa, link(at.index)], 'nodata', at.match ? `n${at.index}` : `e${at.index}`);
+  }
+  // §3.1.3.2: an NSEC covering the name, and one showing no wildcard at its closest encloser.
+  const wildcard = nsecFor(chain, wildcardKey(closestEncloser(zone, finalKey))).index;
+  const authority = wildcard === at.index ? [soa, link(at.index)] : [soa, link(at.index), link(wildcard)];
+  return negative(authority, 'nxdomain', `x${at.index},${wildcard}`);
+}
+
+/** The proof with its signatures: each RRset followed by its RRSIGs, made or kept by its zone's signer. */
+export function signProof(proof: Proof): SignedAnswer {
+  let expiration = Infinity;
+  const sign = (parts: readonly Part[]): RRset[] => {
+    const out: RRset[] = [];
+    for (const p of parts) {
+      if (p.how !== 'only') out.push(p.rrset);
+      if (!p.zone) continue;
+      const rrsigs = p.how === 'once' ? p.zone.signatures.rrsigOnce(p.zone, p.rrset) : p.zone.signatures.rrsig(p.zone, p.rrset);
+      out.push(rrsigs);
+      for (const rd of rrsigs.rdatas) if (rd.kind === 'RRSIG' && rd.expiration < expiration) expiration = rd.expiration;
+    }
+    return out;
+  };
+  return { kind: proof.kind, answer: sign(proof.answer), authority: sign(proof.authority), additional: sign(proof.additional), expiration };
+}
+
+/** The key of the longest existing ancestor of a name that does not exist (RFC 4592 §3.3.1); the apex at worst. */
+export function closestEncloser(zone: Zone, nameKey: string): string {
+  const nodes = zone.nodes;
+  for (let at = nameKey.charCodeAt(0) + 1; at < nameKey.length; at += nameKey.charCodeAt(at) + 1) {
+    const suffix = nameKey.slice(at);
+    if (suffix === zone.origin.key || nodes.has(suffix)) return suffix;
+  }
+  return zone.origin.key;
+}

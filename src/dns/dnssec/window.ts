@@ -1,0 +1,35 @@
+// When signatures are valid. Inception an hour and a half back (clocks that run behind still
+// accept them), expiration 14 days on, made again when a day and a half is left. Windows are
+// quantized to the hour, so everything signed in the same hour shares them, and each zone's
+// expirations are pushed back by its own fraction of a day, so that 100,000 zones signed
+// together do not all come due together.
+
+import type { ValidityWindow } from './sign.js';
+
+export const HOUR = 3600;
+export const DAY = 86400;
+export const INCEPTION_BACK = 1.5 * HOUR;
+export const LIFETIME = 14 * DAY;
+/** Signatures with less than this left are made again before they are served. */
+export const REFRESH_BEFORE = 1.5 * DAY;
+/** How far apart zones' expirations are spread. */
+export const JITTER_SPAN = DAY;
+
+export interface SigningWindow extends ValidityWindow {
+  /** When signatures made in this window are to be made again. */
+  readonly refreshAt: number;
+}
+
+/** A zone's jitter: its own point of a day (seconds), the same in every run. */
+export function zoneJitter(originKey: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < originKey.length; i++) h = Math.imul(h ^ originKey.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % JITTER_SPAN;
+}
+
+/** The window of a signature made at `now` (seconds) for a zone with jitter `jitter`. */
+export function signingWindow(now: number, jitter: number): SigningWindow {
+  const hour = Math.floor(now / HOUR) * HOUR;
+  const expiration = hour + LIFETIME + jitter;
+  return { inception: hour - INCEPTION_BACK, expiration, refreshAt: expiration - REFRESH_BEFORE };
+}
