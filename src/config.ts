@@ -654,6 +654,9 @@ const FLAGS: Record<string, string> = {
   'log.format': '--log-format',
 };
 
+/** Variables loadConfig reads itself, as comma-separated lists (the schema names none for them). */
+const LIST_ENV: Record<string, string> = { listen: 'DISCODNS_LISTEN=a,b', external: 'DISCODNS_EXTERNAL=a,b', 'rrl.exempt': 'DISCODNS_RRL_EXEMPT=a,b' };
+
 /** Every key with its flag, env var and default, for --help and the README. */
 export function describeConfig(): string {
   const lines: string[] = [];
@@ -665,8 +668,8 @@ export function describeConfig(): string {
         walk(v as Record<string, unknown>, `${key}.`);
         continue;
       }
-      // DISCODNS_LISTEN is read by loadConfig itself, as a comma-separated list.
-      const env = entry.env ?? (key === 'listen' ? 'DISCODNS_LISTEN=a,b' : undefined);
+      // The lists loadConfig reads itself, comma-separated.
+      const env = entry.env ?? LIST_ENV[key];
       const shown = key === 'control.socket' ? '<state>/control.sock' : JSON.stringify(entry.default);
       const where = [FLAGS[key], env].filter((w) => w !== undefined).join(', ');
       lines.push(`  ${key}  (${where}; default ${shown})\n      ${entry.doc}`);

@@ -269,7 +269,9 @@ export async function loadZones(targets: readonly string[], cache: ParseCache = 
       diagnostics.push(...result.entry.diagnostics);
     }
   }
-  for (const file of cache.keys()) if (!files.has(file)) cache.delete(file);
+  // A directory that could not be listed changed nothing: its files keep their parses, so the
+  // reload after it is put back re-parses nothing and reports nothing changed.
+  if (unlisted.length === 0) for (const file of cache.keys()) if (!files.has(file)) cache.delete(file);
   const steps = buildZonesSteps(definitions);
   let step = steps.next();
   for (; !step.done; step = steps.next()) await slicer.maybeYield();

@@ -146,6 +146,9 @@ describe('help, version, bad flags', () => {
     expect(r.stdout).toMatch(/^ {2}state {2}\(--state, DISCODNS_STATE; default "state"\)$/m);
     expect(r.stdout).toMatch(/^ {2}control\.socket {2}\(--socket, DISCODNS_CONTROL_SOCKET; default <state>\/control\.sock\)$/m);
     expect(r.stdout).toMatch(/^ {2}edns\.udpSize {2}\(DISCODNS_EDNS_UDP_SIZE; default 1232\)$/m);
+    expect(r.stdout).toMatch(/^ {2}external {2}\(DISCODNS_EXTERNAL=a,b; default \[\]\)$/m);
+    expect(r.stdout).toMatch(/^ {2}rrl\.exempt {2}\(DISCODNS_RRL_EXEMPT=a,b; default \["127\.0\.0\.0\/8","::1\/128"\]\)$/m);
+    expect(r.stdout).not.toMatch(/\(;/);
   });
   it('a bad config value names the key and what is allowed', async () => {
     const r = await cli(['serve', '--zones', 'zones', '--state', tempZones({})], { DISCODNS_EDNS_UDP_SIZE: '99' });

@@ -147,6 +147,9 @@ describe('case 1: a zones directory that is missing or unreadable', () => {
     const back = await ctl(s, 'reload');
     expect(back.code).toBe(0);
     expect(back.stdout).toMatch(/^reload: ok/);
+    // The directory is back as it was: nothing changed, nothing parsed again.
+    expect(back.stdout).toMatch(/^changed: 0$/m);
+    expect(logs(s).filter((l) => l.msg.startsWith('reloaded')).at(-1)).toMatchObject({ changed: 0, parsedFiles: 0 });
   });
 
   it('at start-up: serve exits 1 saying why; --allow-empty starts with no zones', async () => {
