@@ -154,14 +154,24 @@ function glueFor(zone: Zone, ns: RRset): readonly RRset[] {
   const out: RRset[] = [];
   for (const rdata of ns.rdatas) {
     const target = rdataTarget(rdata);
-    const node = target && zone.nodes.get(target.key);
-    if (!node) continue;
-    const a = node.rrsets.get(RRType.A);
-    const aaaa = node.rrsets.get(RRType.AAAA);
-    if (a) out.push(a);
-    if (aaaa) out.push(aaaa);
+    if (target) addressesOf(zone, target, out);
   }
   return out.length ? out : NOTHING;
+}
+
+/**
+ * Push the A and AAAA that `zone` holds for `target`: its own, or else those a wildcard
+ * synthesizes for it (RFC 4592), owned by the target, as Knot adds them.
+ */
+function addressesOf(zone: Zone, target: Name, out: RRset[]): void {
+  let node = zone.nodes.get(target.key);
+  const synthesized = !node;
+  if (!node && zone.wildcards) node = wildcardSource(zone, target.key);
+  if (!node) return;
+  const a = node.rrsets.get(RRType.A);
+  const aaaa = node.rrsets.get(RRType.AAAA);
+  if (a) out.push(synthesized ? withOwner(a, target) : a);
+  if (aaaa) out.push(synthesized ? withOwner(aaaa, target) : aaaa);
 }
 
 /**
@@ -176,12 +186,8 @@ export function additionalFor(catalog: Catalog, rrset: RRset): readonly RRset[] 
     const target: Name | undefined = rdataTarget(rdata);
     if (!target || target.labelCount === 0 || done.has(target.key)) continue;
     done.add(target.key);
-    const node = findZone(catalog, target.key)?.nodes.get(target.key);
-    if (!node) continue;
-    const a = node.rrsets.get(RRType.A);
-    const aaaa = node.rrsets.get(RRType.AAAA);
-    if (a) out.push(a);
-    if (aaaa) out.push(aaaa);
+    const zone = findZone(catalog, target.key);
+    if (zone) addressesOf(zone, target, out);
   }
   return out;
 }

@@ -77,3 +77,28 @@ describe('RFC 4592 §4.3: wildcard CNAMEs are followed like any CNAME', () => {
   ];
   it.each(cases)('$why', (c) => expectServed(snapshot, c));
 });
+
+// Additional-section processing looks names up as an answer would (RFC 1034 §4.3.2 step 6): a
+// target that only a wildcard covers gets the synthesized addresses, owned by the target, as
+// Knot adds them (MX and SRV targets, and glue of a referral).
+describe('RFC 4592: targets that a wildcard covers get their addresses in additional', () => {
+  const zone = snapshotFromText({
+    'wt.test.': `
+@        SOA   ns1 hostmaster 1 7200 3600 1209600 300
+@        NS    ns1
+ns1      A     192.0.2.53
+*.wild   A     192.0.2.3
+*.wild   AAAA  2001:db8::3
+mxw      MX    10 foo.wild
+srvw._tcp SRV  0 1 25 bar.wild
+deleg    NS    ns.wild
+`,
+  });
+  const FOO = ['foo.wild.wt.test. 3600 IN A 192.0.2.3', 'foo.wild.wt.test. 3600 IN AAAA 2001:db8::3'];
+  const cases: (ServedCase & { why: string })[] = [
+    { why: 'an MX target', qname: 'mxw.wt.test.', qtype: 'MX', rcode: 'NOERROR', answer: ['mxw.wt.test. 3600 IN MX 10 foo.wild.wt.test.'], extra: FOO },
+    { why: 'an SRV target', qname: 'srvw._tcp.wt.test.', qtype: 'SRV', rcode: 'NOERROR', answer: ['srvw._tcp.wt.test. 3600 IN SRV 0 1 25 bar.wild.wt.test.'], extra: FOO.map((l) => l.replace('foo', 'bar')) },
+    { why: 'a delegation NS target (glue)', qname: 'x.deleg.wt.test.', qtype: 'A', rcode: 'NOERROR', aa: false, ns: ['deleg.wt.test. 3600 IN NS ns.wild.wt.test.'], extra: FOO.map((l) => l.replace('foo', 'ns')) },
+  ];
+  it.each(cases)('$why', (c) => expectServed(zone, c));
+});
