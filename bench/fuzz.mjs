@@ -62,7 +62,11 @@ if (inProcess > 0) {
   const { sipKey } = await dist('dns/siphash.js');
   const { ResponseRateLimiter } = await dist('server/rrl.js');
   const { ZoneReloader } = await dist('server/reload.js');
-  const { snapshot } = await new ZoneReloader(resolve(values.zones), 10_000, () => undefined, pino({ level: 'silent' })).initial();
+  const { StateDir } = await dist('server/state.js');
+  // The reloader reads zone serials from a state directory (issue 12): an empty one, never written.
+  const stateDir = mkdtempSync(join(tmpdir(), 'discodns-fuzz-state-'));
+  const { snapshot } = await new ZoneReloader(resolve(values.zones), 10_000, () => undefined, pino({ level: 'silent' }), StateDir.readOnly(stateDir)).initial();
+  rmSync(stateDir, { recursive: true, force: true });
   const stats = newStats();
   const options = {
     ...handlerOptions({ udpSize: 1232, nsid: 'fuzz', id: 'id', version: 'v' }),
