@@ -672,7 +672,7 @@ export function describeConfig(): string {
       const env = entry.env ?? LIST_ENV[key];
       const shown = key === 'control.socket' ? '<state>/control.sock' : JSON.stringify(entry.default);
       const where = [FLAGS[key], env].filter((w) => w !== undefined).join(', ');
-      lines.push(`  ${key}  (${where}; default ${shown})\n      ${entry.doc}`);
+      lines.push(`  ${key}  (${where ? `${where}; ` : ''}default ${shown})\n      ${entry.doc}`);
     }
   };
   walk(schema as unknown as Record<string, unknown>, '');
