@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parsePrefix } from './server/client-address.js';
+import type { CookieConfig } from './server/cookie-secret.js';
+import type { RrlConfig } from './server/rrl.js';
 import { parseAclRule } from './dns/acl.js';
 import { isNameError, parseName } from './dns/name.js';
 import { makeKey } from './wire/tsig-keyfile.js';
@@ -517,16 +519,8 @@ export interface Config {
     readonly partialTimeout: number;
     readonly maxInFlight: number;
   };
-  readonly rrl: {
-    readonly enabled: boolean;
-    readonly rate: number;
-    readonly slip: number;
-    readonly exempt: readonly string[];
-    readonly tableSize: number;
-    readonly ipv4PrefixLength: number;
-    readonly ipv6PrefixLength: number;
-  };
-  readonly cookies: { readonly enabled: boolean; readonly secret: string; readonly previousSecret: string; readonly secretLifetime: number };
+  readonly rrl: RrlConfig & { readonly enabled: boolean };
+  readonly cookies: CookieConfig & { readonly enabled: boolean };
   readonly cache: { readonly size: number };
   readonly identity: { readonly nsid: string; readonly id: string; readonly version: string };
   readonly metrics: { readonly enabled: boolean; readonly listen: string };

@@ -9,10 +9,11 @@
 // server runs on with a secret kept in memory (clients then learn a new cookie after a restart).
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { CookieJar, parseSecret } from './cookies.js';
+import { writeFileAtomic } from './state.js';
 
 export interface CookieConfig {
   /** 32 hex digits, or '' to generate one into the state directory. */
@@ -106,22 +107,13 @@ async function readStored(file: string, log: Logger): Promise<Stored | undefined
   return { current, created, previous };
 }
 
-/** Whole or not at all: a temporary file, fsync, rename. Mode 0600: the secret is what makes cookies unforgeable. */
+/** Whole or not at all (state.ts's writeFileAtomic, mode 0600): the secret is what makes cookies unforgeable. */
 async function writeStored(file: string, stored: Stored, log: Logger): Promise<void> {
   const text = `${HEADER}current ${stored.current} ${stored.created}\n${stored.previous ? `previous ${stored.previous}\n` : ''}`;
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
   try {
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
+    await writeFileAtomic(file, text);
   } catch (e) {
-    await unlink(temp).catch(() => undefined);
     log.warn({ file, err: (e as Error).message }, 'cookie secret cannot be saved; it is kept in memory, and clients learn a new cookie after a restart');
   }
 }
