@@ -1,8 +1,11 @@
 // NOTIFY out (RFC 1996): tell each secondary that a zone changed, so it asks for the new version
 // now instead of at its next refresh. Sent over UDP from a socket of our own, TSIG-signed when
 // the target has a key; retried with growing timeouts until answered, or given up (logged once);
-// at a bounded rate however many zones change at once. A newer change of a zone replaces a
-// NOTIFY still waiting for the same target.
+// at a bounded rate however many zones change at once, with a bounded number waiting for an
+// answer (message IDs are 16 bits: 100,000 zones notified to a secondary that answers slowly
+// must not run out of them). A newer change of a zone replaces a NOTIFY still waiting for the
+// same target. Refusals and give-ups are logged once per target a minute, with a count: a
+// catalog secondary refuses every zone it has not picked up yet.
 
 import { Buffer } from 'node:buffer';
 import { randomInt } from 'node:crypto';
@@ -44,11 +47,16 @@ export interface NotifyOptions {
   /** Tries per NOTIFY; the first waits `firstTimeoutMs`, each next one twice as long. */
   readonly tries?: number;
   readonly firstTimeoutMs?: number;
+  /** NOTIFYs sent and waiting for an answer, at most (default 1000; never above 65,535). */
+  readonly maxInFlight?: number;
 }
+
+/** The SOA a NOTIFY carries, read when it is sent: a zone not built yet is not built for it. */
+export type SoaSource = RRset | (() => RRset);
 
 interface Job {
   readonly zone: Name;
-  readonly soa: RRset;
+  readonly soa: SoaSource;
   readonly target: NotifyTarget;
   readonly key: string;
   tries: number;
@@ -59,6 +67,7 @@ interface Job {
 }
 
 const TICK_MS = 20;
+const LOG_EVERY_MS = 60_000;
 
 export class NotifySender {
   readonly #queue = new Map<string, Job>();
@@ -67,18 +76,25 @@ export class NotifySender {
   readonly #sockets = new Map<4 | 6, dgram.Socket>();
   readonly #tries: number;
   readonly #firstTimeoutMs: number;
+  readonly #maxInFlight: number;
+  /** Per target and kind of trouble: when last logged, and how many since. */
+  readonly #logged = new Map<string, { at: number; since: number }>();
   #tokens: number;
+  /** Tokens one tick adds, and the most kept: bursts of one tick's share, not of a second's (the answers to 1,000 NOTIFYs at once overflow a socket's receive buffer). */
+  readonly #perTick: number;
   #ticker: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(private readonly options: NotifyOptions) {
     this.#tries = options.tries ?? 5;
     this.#firstTimeoutMs = options.firstTimeoutMs ?? 2000;
-    this.#tokens = options.rate;
+    this.#maxInFlight = Math.max(1, Math.min(options.maxInFlight ?? 1000, 0xffff));
+    this.#perTick = Math.max(1, (options.rate * TICK_MS) / 1000);
+    this.#tokens = this.#perTick;
   }
 
   /** Queues a NOTIFY of `zone` (whose SOA is `soa`) to each target, replacing any still waiting. */
-  notify(zone: Name, soa: RRset, targets: readonly NotifyTarget[]): void {
+  notify(zone: Name, soa: SoaSource, targets: readonly NotifyTarget[]): void {
     if (this.#closed) return;
     for (const target of targets) {
       const key = `${zone.key}|${target.address}|${target.port}`;
@@ -93,6 +109,11 @@ export class NotifySender {
   /** NOTIFYs queued or waiting for an answer. */
   get pending(): number {
     return this.#queue.size + this.#inFlight.size;
+  }
+
+  /** NOTIFYs sent and waiting for an answer. */
+  get inFlight(): number {
+    return this.#inFlight.size;
   }
 
   close(): void {
@@ -110,14 +131,15 @@ export class NotifySender {
     if (this.#ticker || this.#closed) return;
     const run = (): void => {
       this.#ticker = undefined;
-      this.#tokens = Math.min(this.options.rate, this.#tokens + (this.options.rate * TICK_MS) / 1000);
+      this.#tokens = Math.min(this.#perTick, this.#tokens + (this.options.rate * TICK_MS) / 1000);
       for (const [key, job] of this.#queue) {
-        if (this.#tokens < 1) break;
+        if (this.#tokens < 1 || this.#inFlight.size >= this.#maxInFlight) break;
         this.#queue.delete(key);
         this.#tokens--;
         this.#send(job);
       }
-      if (this.#queue.size > 0) this.#ticker = setTimeout(run, TICK_MS).unref();
+      // Full: an answer or a timeout frees a place and ticks again.
+      if (this.#queue.size > 0 && this.#inFlight.size < this.#maxInFlight) this.#ticker = setTimeout(run, TICK_MS).unref();
     };
     if (this.#tokens >= 1) run();
     else this.#ticker = setTimeout(run, TICK_MS).unref();
@@ -136,9 +158,10 @@ export class NotifySender {
   }
 
   #send(job: Job): void {
+    // Fewer than 65,536 in flight (maxInFlight): a free ID is found within one lap.
     let id = randomInt(0x10000);
     while (this.#byId.has(id)) id = (id + 1) & 0xffff;
-    const message = notifyMessage(id, job.zone, job.soa);
+    const message = notifyMessage(id, job.zone, typeof job.soa === 'function' ? job.soa() : job.soa);
     let wire = message;
     if (job.target.key) {
       const s = sign(message, job.target.key, { chain: { kind: 'request' }, timeSigned: Math.floor(Date.now() / 1000) });
@@ -166,13 +189,30 @@ export class NotifySender {
       return;
     }
     this.options.stats.failed++;
-    this.options.log.warn({ zone: nameToText(job.zone), target: `${job.target.address}:${job.target.port}`, tries: job.tries }, 'notify not answered; gave up');
+    this.#warnOnce(job, 'gave-up', { tries: job.tries }, 'notify not answered; gave up');
   }
 
+  /** Off the in-flight list; a place is free for the queue. */
   #finish(job: Job): void {
     clearTimeout(job.timer);
     if (job.id !== undefined) this.#byId.delete(job.id);
     this.#inFlight.delete(job.key);
+    if (this.#queue.size > 0 && !this.#closed) this.#tick();
+  }
+
+  /** A warning about `job`'s target, at most once a minute per target and kind; the count says how many it stands for. */
+  #warnOnce(job: Job, kind: string, fields: Record<string, unknown>, msg: string): void {
+    const target = `${job.target.address}:${job.target.port}`;
+    const key = `${kind}|${target}`;
+    const now = Date.now();
+    const seen = this.#logged.get(key);
+    if (seen && now - seen.at < LOG_EVERY_MS) {
+      seen.since++;
+      return;
+    }
+    this.#logged.set(key, { at: now, since: 0 });
+    const more = seen && seen.since > 0 ? { zonesSinceLastLine: seen.since } : {};
+    this.options.log.warn({ zone: nameToText(job.zone), target, ...fields, ...more }, msg);
   }
 
   #answer(msg: Buffer, rinfo: dgram.RemoteInfo): void {
@@ -190,7 +230,7 @@ export class NotifySender {
       const problem = verifyResponse(msg, job.target.key, job.requestMac, Math.floor(Date.now() / 1000));
       if (problem) this.options.log.warn({ ...where, problem }, 'notify answer not verified');
     }
-    if (decoded.rcode !== 0) this.options.log.warn({ ...where, rcode: decoded.rcode }, 'notify refused by the secondary');
+    if (decoded.rcode !== 0) this.#warnOnce(job, `rcode ${decoded.rcode}`, { rcode: decoded.rcode }, 'notify refused by the secondary (a catalog secondary refuses zones it has not picked up yet)');
     else this.options.log.debug(where, 'notify answered');
   }
 }

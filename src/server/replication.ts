@@ -7,8 +7,10 @@ import type { Logger } from 'pino';
 import type { NotifyTargetSpec } from '../definitions/index.js';
 import type { Keyring } from '../wire/tsig.js';
 import type { IxfrHistory } from './ixfr-history.js';
-import type { NotifySender, NotifyTarget } from './notify-out.js';
+import type { NotifySender, NotifyTarget, SoaSource } from './notify-out.js';
 import type { Snapshot } from './snapshot.js';
+import { RRType } from '../dns/types.js';
+import { DeferredZone, type Zone } from '../dns/zone.js';
 
 const SLICE_MS = 10;
 
@@ -47,7 +49,7 @@ export class Replication {
       let slice = performance.now();
       for (const zone of snapshot.catalog.zones.values()) {
         const targets = this.targetsOf(snapshot, zone.origin.key);
-        if (targets.length) this.options.sender.notify(zone.origin, zone.soa, targets);
+        if (targets.length) this.options.sender.notify(zone.origin, soaOf(snapshot, zone), targets);
         if (performance.now() - slice > SLICE_MS) {
           await new Promise((r) => setImmediate(r));
           slice = performance.now();
@@ -72,7 +74,7 @@ export class Replication {
         }
         changed++;
         const targets = this.targetsOf(after, key);
-        if (targets.length) this.options.sender.notify(zone.origin, zone.soa, targets);
+        if (targets.length) this.options.sender.notify(zone.origin, soaOf(after, zone), targets);
         if (performance.now() - slice > SLICE_MS) {
           await new Promise((r) => setImmediate(r));
           slice = performance.now();
@@ -93,4 +95,20 @@ export class Replication {
   idle(): Promise<void> {
     return this.#queue;
   }
+}
+
+/**
+ * The SOA a NOTIFY of `zone` carries, read when it is sent. A `zones:` copy no query has built
+ * yet gives it from its records (SOA first), so that notifying 100,000 zones at start-up does
+ * not build them all.
+ */
+function soaOf(snapshot: Snapshot, zone: Zone): SoaSource {
+  const source = snapshot.sources?.get(zone.origin.key);
+  if (!source || !(zone instanceof DeferredZone)) return () => zone.soa;
+  return () => {
+    if (zone.built) return zone.soa;
+    const soa = source.records[0];
+    if (soa?.type !== RRType.SOA || soa.owner.key !== zone.origin.key) return zone.soa;
+    return { owner: soa.owner, type: RRType.SOA, ttl: soa.ttl, rdatas: [soa.rdata] };
+  };
 }
