@@ -11,6 +11,7 @@ import { rdataTarget } from '../rdata/index.js';
 import type { RRset } from '../records.js';
 import { RRType } from '../types.js';
 import type { Zone } from '../zone.js';
+import { isSignedData, typesPresent } from './cuts.js';
 import { compactNsec, nsecFor, NXNAME, wildcardKey } from './nsec.js';
 import { isSigned, type SignedZone } from './signed-zone.js';
 
@@ -47,9 +48,10 @@ export interface SignedAnswer {
   readonly expiration: number;
 }
 
+/** An RRset as its zone signs it: glue and the NS set at a cut go unsigned (RFC 4035 §2.2). */
 function part(catalog: Catalog, rrset: RRset, zone?: Zone): Part {
   const z = zone ?? findZone(catalog, rrset.owner.key);
-  return { rrset, zone: z && isSigned(z) ? z : undefined, how: 'kept' };
+  return { rrset, zone: z && isSigned(z) && isSignedData(z, rrset) ? z : undefined, how: 'kept' };
 }
 
 /**
@@ -84,7 +86,7 @@ export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { ki
   }
   if (zone.keys.denial === 'compact') {
     // RFC 9824 §3: the name exists, with no type but RRSIG and NSEC (and NXNAME when it does not).
-    const nsec = compactNsec(finalKey, node ? [...node.rrsets.keys()] : [NXNAME], zone.negativeSoa.ttl);
+    const nsec = compactNsec(finalKey, node ? typesPresent(zone, node) : [NXNAME], zone.negativeSoa.ttl);
     return negative([soa, { rrset: nsec, zone, how: 'once' }], node || !compactOk ? 'nodata' : 'nxdomain');
   }
   const chain = zone.chain();
