@@ -1,9 +1,12 @@
 // A signed zone with what DNSSEC makes hardest to prove: delegations with and without DS,
 // glue, occluded data at and below a cut, wildcards with data and a wildcard CNAME.
 
-import { buildZone } from '../../src/dns/zone.js';
+import { SignedZone } from '../../src/dns/dnssec/signed-zone.js';
 import { name } from '../../src/dns/name.js';
-import { recordsFromText } from './zonetext.js';
+import { buildZone } from '../../src/dns/zone.js';
+import { buildSnapshot, type Snapshot } from '../../src/server/snapshot.js';
+import { FixedSignatures, TEST_KEY } from './dnssec.js';
+import { recordsFromText, zonesFromText } from './zonetext.js';
 
 export const CUTS_ORIGIN = 'cuts.test.';
 
@@ -32,4 +35,17 @@ cname-deleg   CNAME host.unsigned
 export function cutsZone() {
   const origin = name(CUTS_ORIGIN);
   return buildZone(origin, recordsFromText(origin, CUTS_ZONE));
+}
+
+/** The zone served signed with TEST_KEY (`denial` as asked), and its signer's count of signatures made. */
+export function signedCutsSnapshot(denial: 'nsec' | 'compact' = 'nsec', cacheSize = 1000): { snapshot: Snapshot; signatures: FixedSignatures } {
+  const now = Math.floor(Date.now() / 1000);
+  const signatures = new FixedSignatures({ keySigning: [TEST_KEY], zoneSigning: [TEST_KEY] }, { inception: now - 5400, expiration: now + 14 * 86400 });
+  const snapshot = buildSnapshot(zonesFromText({ [CUTS_ORIGIN]: CUTS_ZONE }), cacheSize, (_input, zone) => new SignedZone(zone, { dnskeys: [TEST_KEY.dnskey], cds: [], denial }, signatures));
+  return { snapshot, signatures };
+}
+
+/** The zone served unsigned. */
+export function unsignedCutsSnapshot(): Snapshot {
+  return buildSnapshot(zonesFromText({ [CUTS_ORIGIN]: CUTS_ZONE }), 1000);
 }
