@@ -116,6 +116,17 @@ function withOwner(rrset: RRset, owner: Name): RRset {
 }
 
 /**
+ * Where the name with key `key` stands against the zone cuts of `zone`: 'at' a cut (its NS set
+ * and DS are all the parent holds there), 'below' one (glue, occluded data: not the zone's own,
+ * never signed nor in the NSEC chain, RFC 4035 §2.2, §2.3), or undefined: the zone's own data.
+ */
+export function delegationOf(zone: Zone, key: string): 'at' | 'below' | undefined {
+  if (zone.cuts.length === 0) return undefined;
+  const cut = cutAbove(zone, key);
+  return cut === undefined ? undefined : cut.name.key === key ? 'at' : 'below';
+}
+
+/**
  * The highest zone cut of `zone` at or above the name with key `key` (below the apex), if any:
  * RFC 1034 §4.3.2 step 3b stops at the first NS set met on the way down from the apex.
  */

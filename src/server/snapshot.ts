@@ -60,9 +60,9 @@ export interface Snapshot {
   /** Referrals by zone cut (the NS owner's key), bounded as `negatives` is. */
   readonly referrals: LRUCache<string, CompiledAnswer>;
   /**
-   * DNSSEC negative answers of signed zones with no CNAME before them, by zone origin key and
-   * what proves them (SignedAnswer.shared: an NSEC interval, or a name without the type
-   * asked): one per interval, never one per name asked, bounded like `negatives`.
+   * DNSSEC negative answers and referrals of signed zones with no CNAME before them, by zone
+   * origin key and what proves them (Proof.shared: an NSEC interval, a name without the type
+   * asked, a zone cut): one per interval or cut, never one per name asked, bounded like `negatives`.
    */
   readonly signedNegatives: LRUCache<string, CompiledAnswer>;
   readonly zoneCount: number;
@@ -98,9 +98,10 @@ export function answerUncached(snapshot: Snapshot, msg: Buffer, query: Query): C
   const nameKey = nameKeyOf(key);
   const result = lookup(snapshot.catalog, nameKey, query.qtype);
   if (result.kind === 'refused') return REFUSED_ANSWER;
-  // DO=1 at a signed zone (or a CNAME chain that reaches one): the answer with its proof. A
-  // referral stays as DO=0 has it (no AA, unsigned: no DS or NSEC proof at the cut yet).
-  if (query.dnssecOk && result.kind !== 'referral' && !(isZoneNegative(result) && !isSigned(result.zone))) return signedUncached(snapshot, result, nameKey, key, query);
+  // DO=1 at a signed zone (or a CNAME chain that reaches one): the answer with its proof; a
+  // referral with the DS or the NSEC of its cut (RFC 4035 §3.1.4). An unsigned zone's negative
+  // answers and referrals are the same bytes as for DO=0.
+  if (query.dnssecOk && !((isZoneNegative(result) || isCutReferral(result)) && !isSigned(result.zone))) return signedUncached(snapshot, result, nameKey, key, query);
   // A zone's negative answers are one pair per zone; from a key's second ask they are copied
   // for it into the cache's negative lane, so a flood of names or types never turns the answers.
   if (isZoneNegative(result)) return snapshot.answers.addNegative(query.hash, negativesOf(snapshot, result.zone)[result.kind], key);
@@ -116,11 +117,12 @@ function refreshAt(expiration: number): number {
 
 /**
  * A DO=1 answer: looked up, proved (dns/dnssec/answer.ts), signed and compiled. A negative
- * answer with no CNAME before it is one body per NSEC interval of its zone, copied per key at
- * a key's second ask as the zone negatives are: a flood of names that do not exist makes no
- * signature and no body per name.
+ * answer with no CNAME before it is one body per NSEC interval of its zone, and a referral one
+ * per zone cut (kept apart from the DO=0 referrals), copied per key at a key's second ask as
+ * the zone negatives are: a flood of names that do not exist, or of names below a delegation,
+ * makes no signature and no body per name.
  */
-function signedUncached(snapshot: Snapshot, result: Exclude<LookupResult, { kind: 'refused' | 'referral' }>, nameKey: string, key: string, query: Query): CompiledAnswer {
+function signedUncached(snapshot: Snapshot, result: Exclude<LookupResult, { kind: 'refused' }>, nameKey: string, key: string, query: Query): CompiledAnswer {
   const proof = dnssecProof(snapshot.catalog, result, nameKey, query.qtype, query.compactOk);
   if (proof.shared !== undefined) {
     const bodyKey = `${proof.zone.origin.key}\0${proof.shared}`;

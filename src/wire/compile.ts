@@ -213,17 +213,21 @@ function compileCutReferral(w: MessageWriter, result: Extract<LookupResult, { ki
 /**
  * Compiles a DNSSEC answer (dns/dnssec/answer.ts) for a query key, or with key '' when it has
  * no answer records: such a body is written without compression, so that it fits behind any
- * question, and is shared by every name of its NSEC interval (SignedAnswer.shared) or copied
- * per key. `refreshAt`: when its signatures are due to be made again.
+ * question, and is shared by every name of its NSEC interval or zone cut (Proof.shared) or
+ * copied per key. `refreshAt`: when its signatures are due to be made again. A referral from
+ * a cut has no AA (RFC 4035 §3.1.4); after a CNAME chain its first part is ours, as compileAnswer has it.
  */
 export function compileSigned(w: MessageWriter, s: SignedAnswer, key: string, refreshAt: number, zone = 0): CompiledAnswer {
   const rcode = rcodeOf(s.kind);
   if (s.answer.length === 0) {
     w.reset(false);
     let nscount = 0;
+    let arcount = 0;
     for (const rrset of s.authority) nscount += w.rrset(rrset);
+    const withoutAdditional = w.pos;
+    for (const rrset of s.additional) arcount += w.rrset(rrset);
     const body = w.buf.subarray(0, w.pos);
-    const compiled = compiledAnswer(rcode, true, 0, nscount, 0, body.length, '', body, zone, refreshAt);
+    const compiled = compiledAnswer(rcode, s.kind !== 'referral', 0, nscount, arcount, withoutAdditional, '', body, zone, refreshAt);
     w.reset();
     return compiled;
   }

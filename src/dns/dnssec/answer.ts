@@ -11,6 +11,7 @@ import { rdataTarget } from '../rdata/index.js';
 import type { RRset } from '../records.js';
 import { RRType } from '../types.js';
 import type { Zone } from '../zone.js';
+import { isSignedData, typesPresent } from './cuts.js';
 import { compactNsec, nsecFor, NXNAME, wildcardKey } from './nsec.js';
 import { isSigned, type SignedZone } from './signed-zone.js';
 
@@ -24,16 +25,16 @@ interface Part {
 }
 
 export interface Proof {
-  readonly kind: 'answer' | 'nodata' | 'nxdomain';
+  readonly kind: 'answer' | 'nodata' | 'nxdomain' | 'referral';
   readonly answer: readonly Part[];
   readonly authority: readonly Part[];
   readonly additional: readonly Part[];
   /** The zone a negative answer is about (where its NSEC records come from). */
   readonly zone: Zone;
   /**
-   * For a negative answer with no CNAME before it: what tells its body apart from the zone's
-   * other negative bodies (its NSEC interval, or the name without that type). Every name with
-   * the same one gets the same bytes: compiled once, never per name asked.
+   * For a negative answer or a referral with no CNAME before it: what tells its body apart from
+   * the zone's other such bodies (its NSEC interval, the name without that type, the zone cut).
+   * Every name with the same one gets the same bytes: compiled once, never per name asked.
    */
   readonly shared: string | undefined;
 }
@@ -47,9 +48,10 @@ export interface SignedAnswer {
   readonly expiration: number;
 }
 
+/** An RRset as its zone signs it: glue and the NS set at a cut go unsigned (RFC 4035 §2.2). */
 function part(catalog: Catalog, rrset: RRset, zone?: Zone): Part {
   const z = zone ?? findZone(catalog, rrset.owner.key);
-  return { rrset, zone: z && isSigned(z) ? z : undefined, how: 'kept' };
+  return { rrset, zone: z && isSigned(z) && isSignedData(z, rrset) ? z : undefined, how: 'kept' };
 }
 
 /**
@@ -57,8 +59,9 @@ function part(catalog: Catalog, rrset: RRset, zone?: Zone): Part {
  * `qtype`, to a validating resolver. `compactOk`: the query set the CO flag (RFC 9824 §5), so
  * a compact denial of a name that does not exist may say NXDOMAIN.
  */
-export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { kind: 'refused' | 'referral' }>, nameKey: string, qtype: number, compactOk = false): Proof {
+export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { kind: 'refused' }>, nameKey: string, qtype: number, compactOk = false): Proof {
   const answer = result.answer.map((r) => part(catalog, r));
+  if (result.kind === 'referral') return referralProof(catalog, result, answer);
   if (result.kind === 'answer') {
     return { kind: 'answer', answer, authority: [], additional: result.additional.map((r) => part(catalog, r)), zone: result.zone, shared: undefined };
   }
@@ -84,7 +87,7 @@ export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { ki
   }
   if (zone.keys.denial === 'compact') {
     // RFC 9824 §3: the name exists, with no type but RRSIG and NSEC (and NXNAME when it does not).
-    const nsec = compactNsec(finalKey, node ? [...node.rrsets.keys()] : [NXNAME], zone.negativeSoa.ttl);
+    const nsec = compactNsec(finalKey, node ? typesPresent(zone, node) : [NXNAME], zone.negativeSoa.ttl);
     return negative([soa, { rrset: nsec, zone, how: 'once' }], node || !compactOk ? 'nodata' : 'nxdomain');
   }
   const chain = zone.chain();
@@ -101,6 +104,31 @@ export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { ki
   const wildcard = nsecFor(chain, wildcardKey(closestEncloser(zone, finalKey))).index;
   const authority = wildcard === at.index ? [soa, link(at.index)] : [soa, link(at.index), link(wildcard)];
   return negative(authority, 'nxdomain', `x${at.index},${wildcard}`);
+}
+
+/**
+ * RFC 4035 §3.1.4: a referral from a signed zone carries the cut's NS set unsigned, and the DS
+ * set with its RRSIGs, or else the NSEC at the cut proving there is no DS (an insecure
+ * delegation). Glue unsigned in additional; no AA. One body per cut, whatever name was asked.
+ */
+function referralProof(catalog: Catalog, result: Extract<LookupResult, { kind: 'referral' }>, answer: Part[]): Proof {
+  const cutKey = result.ns.owner.key;
+  const zone = findZone(catalog, cutKey) ?? result.zone;
+  const authority: Part[] = [{ rrset: result.ns, zone: undefined, how: 'kept' }];
+  const cut = zone.nodes.get(cutKey);
+  if (isSigned(zone) && cut) {
+    const ds = cut.rrsets.get(RRType.DS);
+    if (ds) authority.push({ rrset: ds, zone, how: 'kept' });
+    // Compact denial (RFC 9824) has no chain: the NSEC it makes at the cut is the same at every
+    // ask (owner, next name and types are the cut's), so the store keeps its signature once.
+    else if (zone.keys.denial === 'compact') authority.push({ rrset: compactNsec(cutKey, typesPresent(zone, cut), zone.negativeSoa.ttl), zone, how: 'kept' });
+    else {
+      const chain = zone.chain();
+      authority.push({ rrset: chain.rrsets[nsecFor(chain, cutKey).index]!, zone, how: 'kept' });
+    }
+  }
+  const additional = result.additional.map((r) => part(catalog, r, zone));
+  return { kind: 'referral', answer, authority, additional, zone, shared: answer.length === 0 ? `r${cutKey}` : undefined };
 }
 
 /** The proof with its signatures: each RRset followed by its RRSIGs, made or kept by its zone's signer. */

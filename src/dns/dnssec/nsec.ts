@@ -9,8 +9,10 @@ import { joinName, MAX_NAME_WIRE, nameFromWire, wireText, type Name } from '../n
 import type { NsecData } from '../rdata/nsec.js';
 import type { RRset } from '../records.js';
 import { RRType } from '../types.js';
-import type { ZoneNode } from '../zone.js';
+import { delegationOf } from '../lookup.js';
+import type { Zone } from '../zone.js';
 import { canonicalSortKey } from './canonical.js';
+import { typesPresent } from './cuts.js';
 
 /** RFC 9824 §2: the type compact denial puts in the bitmap of a name that does not exist. */
 export const NXNAME = 128;
@@ -35,9 +37,9 @@ function lowercaseName(n: Name): Name {
 /** Type lists, one object each: most links of most zones list one of a few. */
 const typeLists = new Map<string, readonly number[]>();
 
-/** The types an NSEC at `node` lists: the node's own, RRSIG and NSEC (RFC 4034 §4.1.2). */
-function typesAt(node: ZoneNode, extra: readonly number[]): readonly number[] {
-  const types = [...new Set([...node.rrsets.keys(), ...extra])].sort((a, b) => a - b);
+/** The types an NSEC lists: those present at its owner, RRSIG and NSEC (RFC 4034 §4.1.2). */
+function typesAt(present: readonly number[], extra: readonly number[]): readonly number[] {
+  const types = [...new Set([...present, ...extra])].sort((a, b) => a - b);
   const key = types.join(',');
   let shared = typeLists.get(key);
   if (!shared) {
@@ -48,16 +50,19 @@ function typesAt(node: ZoneNode, extra: readonly number[]): readonly number[] {
 }
 
 /**
- * The chain over `nodes` (a zone's, apex included): a link for every node with data; empty
- * non-terminals get none (RFC 4035 §2.3), the link before them covers them. `ttl` is the
- * negative TTL, min(SOA TTL, MINIMUM) (RFC 9077).
+ * The chain over the nodes of `zone` (apex included): a link for every node with data; empty
+ * non-terminals get none (RFC 4035 §2.3), the link before them covers them; nor do names below
+ * a zone cut (glue, occluded data), and the link at a cut lists NS and DS alone (§2.3, RFC 4034
+ * §4.1.2). `ttl` is the negative TTL, min(SOA TTL, MINIMUM) (RFC 9077).
  */
-export function buildNsecChain(nodes: Iterable<ZoneNode>, ttl: number): NsecChain {
-  const links = [...nodes].filter((n) => n.rrsets.size > 0).map((node) => ({ node, sortKey: canonicalSortKey(node.name.key) }));
+export function buildNsecChain(zone: Zone, ttl: number): NsecChain {
+  const links = [...zone.nodes.values()]
+    .filter((n) => n.rrsets.size > 0 && delegationOf(zone, n.name.key) !== 'below')
+    .map((node) => ({ node, sortKey: canonicalSortKey(node.name.key) }));
   links.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
   const owners = links.map((l) => lowercaseName(l.node.name));
   const rrsets = links.map((l, i): RRset => {
-    const rdata: NsecData = Object.freeze({ kind: 'NSEC', next: owners[(i + 1) % owners.length]!, types: typesAt(l.node, [RRType.RRSIG, RRType.NSEC]) });
+    const rdata: NsecData = Object.freeze({ kind: 'NSEC', next: owners[(i + 1) % owners.length]!, types: typesAt(typesPresent(zone, l.node), [RRType.RRSIG, RRType.NSEC]) });
     return Object.freeze({ owner: owners[i]!, type: RRType.NSEC, ttl, rdatas: Object.freeze([rdata]) });
   });
   return Object.freeze({ sortKeys: Object.freeze(links.map((l) => l.sortKey)), rrsets: Object.freeze(rrsets) });

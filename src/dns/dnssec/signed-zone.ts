@@ -134,7 +134,7 @@ export class SignedZone implements Zone {
 
   /** The NSEC chain, built at the first call and kept with the zone. */
   chain(): NsecChain {
-    return (this.#chain ??= buildNsecChain(this.nodes.values(), this.negativeSoa.ttl));
+    return (this.#chain ??= buildNsecChain(this, this.negativeSoa.ttl));
   }
 
   /** Whether the chain has been built (status and memory figures). */

@@ -1,10 +1,12 @@
 // The whole signed zone as records, for zone transfers and `discodns export --signed`: every
 // RRset with its RRSIGs, the NSEC chain with its RRSIGs, the apex DNSKEY, CDS and CDNSKEY.
-// SOA first (AXFR ends with it again, RFC 5936 §2.2), the rest in canonical order.
+// SOA first (AXFR ends with it again, RFC 5936 §2.2), the rest in canonical order. The NS set at
+// a zone cut and the glue below it go unsigned (RFC 4035 §2.2): they are the child's data.
 
 import type { RData, ResourceRecord, RRset } from '../records.js';
 import { RRType } from '../types.js';
 import { canonicalSortKey } from './canonical.js';
+import { isSignedData } from './cuts.js';
 import type { SignedZone } from './signed-zone.js';
 
 function recordsOf(rrset: RRset): ResourceRecord[] {
@@ -19,7 +21,8 @@ function recordsOf(rrset: RRset): ResourceRecord[] {
 export function signedZoneRecords(zone: SignedZone): ResourceRecord[] {
   const out: ResourceRecord[] = [];
   const add = (rrset: RRset): void => {
-    out.push(...recordsOf(rrset), ...recordsOf(zone.signatures.rrsig(zone, rrset)));
+    out.push(...recordsOf(rrset));
+    if (isSignedData(zone, rrset)) out.push(...recordsOf(zone.signatures.rrsig(zone, rrset)));
   };
   add(zone.soa);
   const nodes = [...zone.nodes.values()].map((n) => ({ n, key: canonicalSortKey(n.name.key) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -27,6 +30,7 @@ export function signedZoneRecords(zone: SignedZone): ResourceRecord[] {
   let link = 0;
   for (const { n, key } of nodes) {
     for (const rrset of n.rrsets.values()) if (rrset.type !== RRType.SOA) add(rrset);
+    // Names below a cut have no link: the chain skips them, in the same order.
     if (chain.sortKeys[link] === key) add(chain.rrsets[link++]!);
   }
   return out;
