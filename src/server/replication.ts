@@ -4,6 +4,7 @@
 // history. The work is sliced, so queries are answered meanwhile.
 
 import type { Logger } from 'pino';
+import { isSigned } from '../dns/dnssec/signed-zone.js';
 import type { NotifyTargetSpec } from '../definitions/index.js';
 import type { Keyring } from '../wire/tsig.js';
 import type { IxfrHistory } from './ixfr-history.js';
@@ -67,7 +68,9 @@ export class Replication {
       for (const [key, zone] of after.catalog.zones) {
         const old = before.catalog.zones.get(key);
         if (old === zone || (old && old.serial === zone.serial)) continue;
-        if (old && history) {
+        // A signed zone's IXFR is answered whole (xfr.ts ixfrRRsets): no history kept for it.
+        if (history && isSigned(zone)) history.forget(zone.origin);
+        else if (old && history) {
           const from = before.sources?.get(key);
           const to = after.sources?.get(key);
           if (from && to) history.record(zone.origin, old.serial, zone.serial, from.records, to.records);

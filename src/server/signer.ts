@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { lowercased } from '../dns/dnssec/nsec.js';
 import { canonicalRRset, keysFor, rrsigRRset, signRRset, type ActiveKeys } from '../dns/dnssec/sign.js';
 import type { SignedZone, ZoneSignatures } from '../dns/dnssec/signed-zone.js';
-import { signingWindow, zoneJitter } from '../dns/dnssec/window.js';
+import { REFRESH_BEFORE, signingWindow, transferExpiresAfter, zoneJitter } from '../dns/dnssec/window.js';
 import type { Name } from '../dns/name.js';
 import type { RrsigData } from '../dns/rdata/rrsig.js';
 import type { RRset } from '../dns/records.js';
@@ -20,6 +20,7 @@ import type { Zone } from '../dns/zone.js';
 
 interface Kept {
   readonly rdatas: readonly RrsigData[];
+  /** When they are made again: REFRESH_BEFORE ahead of their expiration. */
   readonly refreshAt: number;
   readonly keys: ActiveKeys;
 }
@@ -120,16 +121,21 @@ export class KeysetSigner implements ZoneSignatures {
     public keys: ActiveKeys,
   ) {}
 
-  rrsig(zone: SignedZone, rrset: RRset): RRset {
+  /**
+   * `expiresAfter`: a kept signature that expires before then is made again (a transfer's
+   * signatures must outlive the zone's signing epoch, window.ts transferExpiresAfter).
+   */
+  rrsig(zone: SignedZone, rrset: RRset, expiresAfter = 0): RRset {
     const store = this.stores.of(zone);
     if (store.base === undefined) store.base = zone.base;
     const now = this.stores.now();
+    const fresh = (k: Kept): boolean => k.keys === this.keys && now < k.refreshAt && k.refreshAt + REFRESH_BEFORE >= expiresAfter;
     const known = store.last;
-    if (known && known.rrset === rrset && known.kept.keys === this.keys && now < known.kept.refreshAt) return known.rrsig;
+    if (known && known.rrset === rrset && fresh(known.kept)) return known.rrsig;
     const canonical = canonicalRRset(rrset);
     const content = contentKey(canonical, rrset.type);
     let kept = store.current.get(content) ?? store.previous?.get(content);
-    if (!kept || kept.keys !== this.keys || now >= kept.refreshAt) {
+    if (!kept || !fresh(kept)) {
       const window = signingWindow(now, store.jitter);
       const rdatas = keysFor(rrset.type, this.keys).map((k) => signRRset(rrset, k, store.signer, window, canonical));
       kept = { rdatas: Object.freeze(rdatas), refreshAt: window.refreshAt, keys: this.keys };
@@ -150,4 +156,16 @@ export class KeysetSigner implements ZoneSignatures {
     this.stores.stats.made += rdatas.length;
     return rrsigRRset(rrset, rdatas);
   }
+}
+
+/**
+ * What signs the RRsets of a transfer of `zone` at `now`: its signer, with every signature
+ * outliving the zone's signing epoch by EPOCH_MARGIN, so that the copy a secondary holds is
+ * replaced (the serial moves on with the epoch) well before any signature in it expires.
+ */
+export function transferSigner(zone: SignedZone, now: number): (rrset: RRset) => RRset {
+  const signatures = zone.signatures;
+  if (!(signatures instanceof KeysetSigner)) return (rrset) => signatures.rrsig(zone, rrset);
+  const expiresAfter = transferExpiresAfter(now, zone.origin.key);
+  return (rrset) => signatures.rrsig(zone, rrset, expiresAfter);
 }

@@ -8,6 +8,8 @@ import { pino, type Logger } from 'pino';
 import { aclAllows, type AclRule } from '../dns/acl.js';
 import { nameFromWire, nameToText } from '../dns/name.js';
 import type { ResourceRecord, RRset } from '../dns/records.js';
+import { isSigned, SignedZone } from '../dns/dnssec/signed-zone.js';
+import type { RRsigOf } from '../dns/dnssec/zone-records.js';
 import { transferRRsets } from '../dns/transfer.js';
 import { RRClass, RRType, Rcode } from '../dns/types.js';
 import type { Zone } from '../dns/zone.js';
@@ -17,6 +19,7 @@ import { udpLimit, TCP_MAX } from '../wire/respond.js';
 import { FUDGE, findTsig, NOTAUTH, sign, TsigError, tsigSize, unsignedError, verifyRequest, type Keyring, type TsigKey } from '../wire/tsig.js';
 import { bareResponse, TransferTooLarge, transferMessages, type TransferQuestion } from '../wire/xfr.js';
 import type { IxfrHistory } from './ixfr-history.js';
+import { transferSigner } from './signer.js';
 import type { Snapshot } from './snapshot.js';
 
 /** Counters for transfers, TSIG and NOTIFY; read by the metrics endpoint. */
@@ -160,14 +163,16 @@ export function handleSpecial(req: SpecialRequest, options: XfrOptions | undefin
   let kind: keyof XfrStats['served'] = 'axfr';
   const source = req.snapshot.sources?.get(zone.origin.key);
   const records = source ? () => source.records : undefined;
+  const rrsigOf = isSigned(zone) ? transferSigner(zone, o.now()) : undefined;
+  if (zone instanceof SignedZone && zone.keys.denial === 'compact') logCompactTransfer(o, zone);
   if (query.qtype === RRType.IXFR) {
     const serial = clientSerial(msg, zone);
     if (serial === undefined) return refuse(Rcode.FORMERR, 'formerr');
-    const chosen = ixfrRRsets(zone, serial, o.history, records);
+    const chosen = ixfrRRsets(zone, serial, o.history, records, rrsigOf);
     rrsets = chosen.rrsets;
     kind = chosen.kind;
   } else {
-    rrsets = transferRRsets(zone, records);
+    rrsets = transferRRsets(zone, records, rrsigOf);
   }
   o.stats.served[kind]++;
   const q: TransferQuestion = { id: query.id, rd: query.rd, ...question, ednsUdpSize: ednsSize };
@@ -227,11 +232,14 @@ function serialAtOrAfter(a: number, b: number): boolean {
 /**
  * What an IXFR answer carries (RFC 1995 §4): one SOA when the client is current, the
  * differences from its serial when the history reaches back to it, else the whole zone.
+ * A signed zone is always answered whole, AXFR-style (RFC 1995 §4 allows it): its signatures
+ * are made lazily and the serial moves on with the signing epoch (window.ts), so a difference
+ * would have to keep every RRSIG a secondary was sent; a mail domain signed is a few KiB.
  */
-export function ixfrRRsets(zone: Zone, serial: number, history: IxfrHistory | undefined, records?: () => readonly ResourceRecord[]): { rrsets: Iterable<RRset>; kind: 'ixfr' | 'ixfr-full' | 'ixfr-current' } {
+export function ixfrRRsets(zone: Zone, serial: number, history: IxfrHistory | undefined, records?: () => readonly ResourceRecord[], rrsigOf?: RRsigOf): { rrsets: Iterable<RRset>; kind: 'ixfr' | 'ixfr-full' | 'ixfr-current' } {
   if (serialAtOrAfter(serial, zone.serial)) return { rrsets: [zone.soa], kind: 'ixfr-current' };
-  const differences = history?.since(zone, serial);
-  if (!differences) return { rrsets: transferRRsets(zone, records), kind: 'ixfr-full' };
+  const differences = isSigned(zone) ? undefined : history?.since(zone, serial);
+  if (!differences) return { rrsets: transferRRsets(zone, records, rrsigOf), kind: 'ixfr-full' };
   return {
     kind: 'ixfr',
     rrsets: (function* () {
@@ -245,6 +253,21 @@ export function ixfrRRsets(zone: Zone, serial: number, history: IxfrHistory | un
       yield zone.soa;
     })(),
   };
+}
+
+/** Compact-denial zones transferred, each logged once (bounded). */
+const compactLogged = new Set<string>();
+
+/**
+ * A zone with `denial: compact` (RFC 9824) is transferred with the NSEC chain built for it: a
+ * secondary cannot synthesise compact answers, and without the chain its negative answers
+ * would not validate. Its names can then be walked at the secondary: said once per zone.
+ */
+function logCompactTransfer(o: XfrOptions, zone: SignedZone): void {
+  if (compactLogged.has(zone.origin.key)) return;
+  if (compactLogged.size >= 10_000) compactLogged.clear();
+  compactLogged.add(zone.origin.key);
+  o.log.info({ zone: nameToText(zone.origin) }, 'zone with denial: compact transferred with an NSEC chain: secondaries serve NSEC (zone walking possible there)');
 }
 
 const NO_TRANSFERS: XfrOptions = {

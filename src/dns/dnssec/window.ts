@@ -33,3 +33,36 @@ export function signingWindow(now: number, jitter: number): SigningWindow {
   const expiration = hour + LIFETIME + jitter;
   return { inception: hour - INCEPTION_BACK, expiration, refreshAt: expiration - REFRESH_BEFORE };
 }
+
+// Secondaries hold the signatures they were sent until the serial changes (RFC 1996 NOTIFY,
+// RFC 1995 IXFR), not until they expire: a signed zone's serial moves on once per signing
+// epoch, and a transfer carries only signatures that outlive the epoch it is made in by
+// EPOCH_MARGIN. Epochs are a week, each zone's phase its own (the jitter spread over the
+// week, in 4-hour steps), so 100,000 zones come due a few thousand at a time, six times a day.
+
+/** How long a signed zone keeps its serial for its signatures' sake. */
+export const SIGNING_EPOCH = 7 * DAY;
+/** How long a transferred signature outlives its epoch: time for NOTIFY, retries and a refresh. */
+export const EPOCH_MARGIN = 3 * DAY;
+const EPOCH_STEP = 4 * HOUR;
+
+/** A zone's phase within the epoch (seconds): the same in every run. */
+function epochPhase(originKey: string): number {
+  const steps = SIGNING_EPOCH / EPOCH_STEP;
+  return (Math.floor((zoneJitter(originKey) / JITTER_SPAN) * steps) % steps) * EPOCH_STEP;
+}
+
+/** The signing epoch of the zone at `now`: part of what its serial stands for. */
+export function signingEpoch(now: number, originKey: string): number {
+  return Math.floor((now - epochPhase(originKey)) / SIGNING_EPOCH);
+}
+
+/** When the zone's signing epoch at `now` ends (seconds). */
+export function epochEnd(now: number, originKey: string): number {
+  return (signingEpoch(now, originKey) + 1) * SIGNING_EPOCH + epochPhase(originKey);
+}
+
+/** The earliest expiration a signature sent in a transfer at `now` may have. */
+export function transferExpiresAfter(now: number, originKey: string): number {
+  return epochEnd(now, originKey) + EPOCH_MARGIN;
+}
