@@ -65,6 +65,8 @@ process.on('exit', () => {
   stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
+// Killed or interrupted: leave through 'exit', so Knot and discodns are stopped too.
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(1));
 
 const flags = readFileSync(join(root, 'dist', 'cli.js'), 'utf8').split('\n')[0].split(' ').filter((w) => w.startsWith('--'));
 const started = performance.now();
