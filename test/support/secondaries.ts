@@ -5,6 +5,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './knot.js';
@@ -194,6 +195,27 @@ export function bindSecondaryConf(dir: string, port: number, o: SecondaryOptions
 }
 
 export async function startBindSecondary(o: SecondaryOptions): Promise<Secondary> {
+  // freePort only finds a port free at that moment: an outgoing connection of a test running
+  // beside this one can take it before named binds TCP (seen once: the battery's TCP queries
+  // refused). named then runs on UDP alone, so a TCP listener is checked, and a fresh port tried.
+  for (let attempt = 1; ; attempt++) {
+    const bind = await startBindOnce(o);
+    if (o.port !== undefined || attempt === 3 || (await acceptsTcp(bind.port))) return bind;
+    await bind.stop();
+  }
+}
+
+function acceptsTcp(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function startBindOnce(o: SecondaryOptions): Promise<Secondary> {
   const dir = await mkdtemp(join(tmpdir(), 'discodns-bind-'));
   const port = o.port ?? (await freePort());
   const conf = join(dir, 'named.conf');
