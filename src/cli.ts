@@ -15,6 +15,7 @@ import { isNameError, nameToText, nameToUnicode, parseName, type Name } from './
 import { formatZone } from './dns/zonefile.js';
 import { createLogger, stderrLogger } from './log.js';
 import { dsRecords, dsSeen, keyRoll, listKeys, signedExport, type CommandResult } from './server/dnssec-commands.js';
+import type { ZoneDnssecStatus } from './server/dnssec.js';
 import { AutoconfigPublisher, type AutoconfigZone } from './server/http/publish.js';
 import { preview } from './server/http/preview.js';
 import { byName, FORMATS, type Format } from './server/http/router.js';
@@ -487,12 +488,13 @@ async function ctl(config: Config, args: string[]): Promise<number> {
       return 0;
     }
     case 'zone': {
-      const z = response as unknown as ZoneLine & { records?: number };
+      const z = response as unknown as ZoneLine & { records?: number; dnssec?: ZoneDnssecStatus };
       out(`zone: ${z.zone}`);
       out(`serial: ${z.serial}`);
       out(`source: ${z.file}:${z.line}`);
       out(`last-known-good: ${z.lastKnownGood ? `yes${z.from ? `, from ${z.from}` : ', the version served before its file was rejected'}` : 'no'}`);
       if (z.records !== undefined) out(`records: ${z.records}`);
+      if (z.dnssec) out(dnssecLine(z.dnssec));
       return 0;
     }
     default: {
@@ -510,6 +512,14 @@ interface ZoneLine {
   line: number;
   lastKnownGood: boolean;
   from?: string;
+}
+
+/** `ctl zone`'s DNSSEC line: what is signed with which keys, and what signing has cost so far. */
+function dnssecLine(d: ZoneDnssecStatus): string {
+  if (!d.signed) return 'dnssec: off';
+  const keys = (d.keys ?? []).map((k) => `${k.tag} ${k.role} ${k.state} (algorithm ${k.algorithm})`).join(', ');
+  const next = d.nextResign !== undefined ? `, next re-sign ${new Date(d.nextResign * 1000).toISOString()}` : '';
+  return `dnssec: signed, key set ${d.keyset ?? '?'}, denial ${d.denial ?? 'nsec'}, keys ${keys || 'none'}; signatures made ${d.signaturesMade ?? 0}, kept ${d.storeSize ?? 0}${next}`;
 }
 
 function zoneLine(z: ZoneLine): string {

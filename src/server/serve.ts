@@ -186,7 +186,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const addresses = config.listen.map((a) => (a.includes(':') ? `[${a}]:${listeners.port}` : `${a}:${listeners.port}`));
   let control: ControlServer | undefined;
   try {
-    control = await serveControl(config.control.socket, controlHandler({ reloader, holder, reload, startedAt, addresses, config }), log);
+    control = await serveControl(config.control.socket, controlHandler({ reloader, holder, reload, startedAt, addresses, config, dnssec }), log);
   } catch (e) {
     if (e instanceof ControlError && e.live) {
       publisher.stop();
@@ -262,6 +262,7 @@ function controlHandler(ctx: {
   startedAt: number;
   addresses: readonly string[];
   config: Config;
+  dnssec: Dnssec;
 }): Handler {
   const zoneInfo = (z: ServedZone): Record<string, unknown> => ({
     zone: nameToText(z.content.origin),
@@ -300,7 +301,8 @@ function controlHandler(ctx: {
         if (isNameError(parsed)) return { ok: false, error: `zone ${req.zone}: ${parsed.error}` };
         const z = ctx.reloader.zones().get(parsed.key);
         if (!z) return { ok: false, error: `no zone ${req.zone} is served here` };
-        return { ok: true, ...zoneInfo(z), records: ctx.holder.current.catalog.zones.get(parsed.key)?.recordCount };
+        const served = ctx.holder.current.catalog.zones.get(parsed.key);
+        return { ok: true, ...zoneInfo(z), records: served?.recordCount, ...(served ? { dnssec: ctx.dnssec.status([served])[0] } : {}) };
       }
       case 'reload':
         return { ok: true, reload: await ctx.reload() };

@@ -382,10 +382,26 @@ describe('discodns ctl', () => {
     expect(list.stdout.trim().split('\n')).toHaveLength(302);
     expect(list.stdout).toMatch(/^big\.example\. serial \d+ \S+big\.yaml:1$/m);
     const one = await ctl(s, 'zone', 'big.example');
-    expect(one.stdout).toMatch(/^zone: big\.example\.\nserial: \d+\nsource: \S+big\.yaml:1\nlast-known-good: no\nrecords: \d+\n$/);
+    expect(one.stdout).toMatch(/^zone: big\.example\.\nserial: \d+\nsource: \S+big\.yaml:1\nlast-known-good: no\nrecords: \d+\ndnssec: off\n$/);
     const none = await ctl(s, 'zone', 'nowhere.example');
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/no zone nowhere\.example is served here/);
+  });
+
+  it('zone NAME of a signed zone: key set, keys, and what signing has cost so far', async () => {
+    const { zones, state } = layout();
+    write(join(zones, 'big.yaml'), `dnssec: on\n${OWN}`);
+    const s = await start(zones, state);
+    const before = await ctl(s, 'zone', 'big.example');
+    expect(before.stdout).toMatch(/^dnssec: signed, key set big\.example, denial nsec, keys \d+ csk active \(algorithm 13\); signatures made 0, kept 0$/m);
+    const q = buildQuery({ id: 9, qname: '_imaps._tcp.big.example', qtype: 33, edns: { udpSize: 1232, do: true } });
+    expect(await udpExchange(s.port, q, 2000)).toBeDefined();
+    const after = await ctl(s, 'zone', 'big.example');
+    const made = /signatures made (\d+), kept (\d+), next re-sign (\S+)$/m.exec(after.stdout);
+    expect(made, after.stdout).not.toBeNull();
+    expect(Number(made![1])).toBeGreaterThan(0);
+    expect(Number(made![2])).toBeGreaterThan(0);
+    expect(Date.parse(made![3]!)).toBeGreaterThan(Date.now());
   });
 
   it('the socket is 0600; a second server on it is refused; one left by a killed server is taken over', async () => {
