@@ -117,6 +117,8 @@ const CASES: { q: string; type: string; status: string; what: string }[] = [
   { q: 'img.cdn.wild.example.', type: 'A', status: 'NOERROR', what: 'a wildcard CNAME to A' },
   { q: 'Mixed.HoStS.Wild.EXAMPLE.', type: 'A', status: 'NOERROR', what: 'a mixed-case name under a wildcard' },
   { q: '*.hosts.wild.example.', type: 'A', status: 'NOERROR', what: 'the wildcard asked by name' },
+  { q: '*.x.hosts.wild.example.', type: 'A', status: 'NOERROR', what: 'a name starting with * that a wildcard answers' },
+  { q: '*.x.hosts.compact.example.', type: 'A', status: 'NOERROR', what: 'compact denial: a name starting with * that a wildcard answers' },
   { q: 'known.hosts.wild.example.', type: 'AAAA', status: 'NOERROR', what: 'NODATA at a name beside a wildcard' },
   { q: 'x.known.hosts.wild.example.', type: 'A', status: 'NXDOMAIN', what: 'a name below a name beside a wildcard' },
   { q: '_imaps._tcp.wild.example.', type: 'SRV', status: 'NOERROR', what: 'SRV whose target only a wildcard covers' },
