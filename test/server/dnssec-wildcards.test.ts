@@ -37,6 +37,8 @@ host.wild   A     192.0.2.31
 *.deep      CNAME x.wild
 *.MiXeD     A     192.0.2.40
 srv._tcp    SRV   0 1 993 t.wild
+deleg       NS    ns.other.example.
+*.dl        CNAME x.deleg
 `;
 const KEYS = [TEST_KEY.dnskey];
 const options = handlerOptions({ udpSize: 1232, nsid: '', id: '', version: '' });
@@ -131,6 +133,20 @@ describe('RFC 4592 §4.3, RFC 4035 §3.1.3.3: a wildcard CNAME in a chain', () =
     expect(nsecs.some((n) => covers(n, key('q.deep.wc.test.')))).toBe(true);
     expect(nsecs.some((n) => covers(n, key('x.wild.wc.test.')))).toBe(true);
     expect(expectAllSigned(m.authority, KEYS)).toBe(nsecs.length);
+  });
+});
+
+describe('RFC 4035 §3.1.4 after a wildcard CNAME: a referral', () => {
+  const { snapshot } = signedSnapshot();
+  it('the CNAME with the wildcard\'s RRSIG, the NSEC covering its next closer name beside the cut\'s', () => {
+    const { m } = ask(snapshot, 'q.dl.wc.test.', 'A', { do: true });
+    expect(m.authority.filter((r) => r.type === RRType.NS)).toHaveLength(1);
+    expect(rrsigsOf(m.answer, RRType.CNAME)[0]!.labels).toBe(3);
+    expect(expectAllSigned(m.answer, KEYS)).toBe(1);
+    const nsecs = nsecsOf(m.authority);
+    expect(nsecs.some((n) => n.owner === key('deleg.wc.test.'))).toBe(true);
+    expect(nsecs.some((n) => covers(n, key('q.dl.wc.test.')))).toBe(true);
+    expect(expectAllSigned(m.authority.filter((r) => r.type !== RRType.NS), KEYS)).toBe(nsecs.length);
   });
 });
 
