@@ -110,9 +110,12 @@ function firstRRset(rrsets: ReadonlyMap<number, RRset>): RRset | undefined {
   return undefined;
 }
 
-/** The RRset as synthesized from a wildcard: the same data, owned by the name asked. */
+/**
+ * The RRset as synthesized from a wildcard: the same data, owned by the name asked, and the
+ * wildcard's RRset beside it, whose RRSIG a DO=1 answer carries (one signature for every name).
+ */
 function withOwner(rrset: RRset, owner: Name): RRset {
-  return { owner, type: rrset.type, ttl: rrset.ttl, rdatas: rrset.rdatas };
+  return { owner, type: rrset.type, ttl: rrset.ttl, rdatas: rrset.rdatas, wildcard: rrset };
 }
 
 /**

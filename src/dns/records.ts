@@ -20,6 +20,11 @@ export interface RRset {
   readonly type: number;
   readonly ttl: number;
   readonly rdatas: readonly RData[];
+  /**
+   * Set on an RRset synthesized from a wildcard (RFC 4592): the wildcard's own RRset, owned by
+   * `*.<closest encloser>`, whose signature it carries (RFC 4035 §3.1.3.3). Never in a zone.
+   */
+  readonly wildcard?: RRset;
 }
 
 export const MAX_TTL = 0x7fffffff; // RFC 2181 §8

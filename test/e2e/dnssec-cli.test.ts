@@ -126,6 +126,24 @@ describe('discodns export --signed', () => {
     }
   });
 
+  it.skipIf(!TOOLS.every(installed))('a zone with wildcards: signed as owned by *.x (RFC 4034 §3.1.3: labels without the *), accepted by all three', async () => {
+    const { dir, args } = setup();
+    const wild = `zone: wild.test\ndnssec: on\nnameservers: [ns1.example.net.]\nhosts:\n  mail: 192.0.2.10\n  '*.hosts': [192.0.2.20, 2001:db8::20]\naliases:\n  '*.cdn': mail\nrecords:\n  - '* TXT "apex wildcard"'\n`;
+    writeFileSync(path.join(dir, 'zones', 'wild.yaml'), wild);
+    const r = await cli(['export', '--signed', ...args, 'wild.test']);
+    expect(r.code, r.stderr).toBe(0);
+    const labels = (owner: string, covered: string) => new RegExp(`^${owner.replace(/[.*]/g, (c) => `\\${c}`)}\\t\\d+\\tIN\\tRRSIG\\t${covered} \\d+ (\\d+) `, 'm').exec(r.stdout)?.[1];
+    expect(labels('*.hosts.wild.test.', 'A')).toBe('3');
+    expect(labels('*.hosts.wild.test.', 'AAAA')).toBe('3');
+    expect(labels('*.cdn.wild.test.', 'CNAME')).toBe('3');
+    expect(labels('*.wild.test.', 'TXT')).toBe('2');
+    const file = path.join(dir, 'wild.test.zone');
+    writeFileSync(file, r.stdout);
+    const anchor = path.join(dir, 'wild.test.anchor');
+    writeFileSync(anchor, (await cli(['ds', 'wild.test', ...args])).stdout.split('\n').filter((l) => l.includes('\tDS\t')).join('\n') + '\n');
+    expect(verifyAll(dir, file, 'wild.test.', anchor, true)).toEqual({ ldns: 0, bind: 0, knot: 0 });
+  });
+
   it('prints a zone without dnssec unsigned, as plain export does', async () => {
     const { dir, args } = setup();
     writeFileSync(path.join(dir, 'zones', 'plain.yaml'), 'zone: plain.test\nnameservers: [ns1.example.net.]\n');

@@ -2,7 +2,9 @@
 // trust anchor per zone, a stub zone at discodns, 0x20 random case on) sets AD, and delv
 // (+root=ZONE, a static anchor) says "fully validated", for SRV with additional, CNAME to A,
 // DNSKEY, NODATA, the _tcp empty non-terminal, names that do not exist, mixed-case names and
-// compact denial; with an anchor for another key, unbound answers SERVFAIL.
+// compact denial, and answers wildcards synthesize (A, CNAME, NODATA, mixed case, an SRV
+// target only a wildcard covers; RFC 4035 §3.1.3.3-4, RFC 9824 §3.3); with an anchor for another
+// key, unbound answers SERVFAIL.
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,15 +35,33 @@ async function metric(metricName: string): Promise<number> {
   return sum;
 }
 
-const ZONES = ['example.com.', 'shop.example.', 'compact.example.'];
+const ZONES = ['example.com.', 'shop.example.', 'compact.example.', 'wild.example.'];
 const COMPACT = `zone: compact.example
 dnssec: on
 denial: compact
 nameservers: [ns1.example.net.]
 hosts:
   mail: 192.0.2.10
+  '*.hosts': 192.0.2.20
 services:
   imaps: mail
+aliases:
+  '*.cdn': mail
+`;
+/** Wildcards (RFC 4592) in an NSEC zone: addresses, a CNAME, TXT, and an SRV target only a wildcard covers. */
+const WILD = `zone: wild.example
+dnssec: on
+nameservers: [ns1.example.net.]
+hosts:
+  mail: [192.0.2.10, 2001:db8::10]
+  '*.hosts': [192.0.2.20, 2001:db8::20]
+  known.hosts: 192.0.2.21
+services:
+  imaps: x.hosts
+aliases:
+  '*.cdn': mail
+records:
+  - '*.txt TXT "wild"'
 `;
 
 beforeAll(async () => {
@@ -51,6 +71,7 @@ beforeAll(async () => {
   mkdirSync(zones);
   for (const f of ['example.com.yaml', 'hosted.yaml']) writeFileSync(path.join(zones, f), `dnssec: on\n${readFileSync(path.join(repoRoot, 'zones', f), 'utf8')}`);
   writeFileSync(path.join(zones, 'compact.yaml'), COMPACT);
+  writeFileSync(path.join(zones, 'wild.yaml'), WILD);
   const state = path.join(dir, 'state');
   anchors = [];
   for (const z of ZONES) {
@@ -88,6 +109,22 @@ const CASES: { q: string; type: string; status: string; what: string }[] = [
   { q: 'nope.compact.example.', type: 'A', status: 'NOERROR', what: 'compact denial of a name (RFC 9824: NOERROR)' },
   { q: 'mail.compact.example.', type: 'TXT', status: 'NOERROR', what: 'compact denial NODATA' },
   { q: '_tcp.compact.example.', type: 'SRV', status: 'NOERROR', what: 'compact denial at an empty non-terminal' },
+  // RFC 4035 §3.1.3.3, §3.1.3.4: answers a wildcard synthesizes.
+  { q: 'x.hosts.wild.example.', type: 'A', status: 'NOERROR', what: 'a wildcard A answer' },
+  { q: 'a.b.hosts.wild.example.', type: 'AAAA', status: 'NOERROR', what: 'a wildcard answer two labels below' },
+  { q: 'x.hosts.wild.example.', type: 'MX', status: 'NOERROR', what: 'wildcard NODATA' },
+  { q: 'y.txt.wild.example.', type: 'A', status: 'NOERROR', what: 'wildcard NODATA, one NSEC doing both' },
+  { q: 'img.cdn.wild.example.', type: 'A', status: 'NOERROR', what: 'a wildcard CNAME to A' },
+  { q: 'Mixed.HoStS.Wild.EXAMPLE.', type: 'A', status: 'NOERROR', what: 'a mixed-case name under a wildcard' },
+  { q: '*.hosts.wild.example.', type: 'A', status: 'NOERROR', what: 'the wildcard asked by name' },
+  { q: '*.x.hosts.wild.example.', type: 'A', status: 'NOERROR', what: 'a name starting with * that a wildcard answers' },
+  { q: '*.x.hosts.compact.example.', type: 'A', status: 'NOERROR', what: 'compact denial: a name starting with * that a wildcard answers' },
+  { q: 'known.hosts.wild.example.', type: 'AAAA', status: 'NOERROR', what: 'NODATA at a name beside a wildcard' },
+  { q: 'x.known.hosts.wild.example.', type: 'A', status: 'NXDOMAIN', what: 'a name below a name beside a wildcard' },
+  { q: '_imaps._tcp.wild.example.', type: 'SRV', status: 'NOERROR', what: 'SRV whose target only a wildcard covers' },
+  { q: 'x.hosts.compact.example.', type: 'A', status: 'NOERROR', what: 'compact denial: a wildcard answer (RFC 9824 §3.3)' },
+  { q: 'x.hosts.compact.example.', type: 'MX', status: 'NOERROR', what: 'compact denial: wildcard NODATA' },
+  { q: 'Img.CDN.compact.example.', type: 'A', status: 'NOERROR', what: 'compact denial: a wildcard CNAME, mixed case' },
 ];
 
 describe.skipIf(!ready)('unbound validates (AD)', () => {
@@ -100,6 +137,14 @@ describe.skipIf(!ready)('unbound validates (AD)', () => {
   it('the SRV answer carries its targets\' addresses, signed', () => {
     const r = dig(server.port, '_imaps._tcp.example.com.', 'SRV', ['+norec']);
     expect(r.additional.filter((l) => /\tRRSIG\t(A|AAAA) /.test(l))).toHaveLength(2);
+  });
+
+  it('a wildcard answer from discodns: the wildcard\'s RRSIG (labels 3) and the NSEC covering the next closer name', () => {
+    const r = dig(server.port, 'x.hosts.wild.example.', 'A', ['+norec']);
+    expect(r.answer.some((l) => /^x\.hosts\.wild\.example\.\s+\d+\s+IN\s+RRSIG\s+A 13 3 /.test(l)), r.text).toBe(true);
+    expect(r.authority.filter((l) => /\sIN\s+NSEC\s/.test(l)), r.text).toHaveLength(1);
+    const viaUnbound = dig(unbound.port, 'x.hosts.wild.example.', 'A');
+    expect(viaUnbound.answer.some((l) => /\sA\s+192\.0\.2\.20$/.test(l)), viaUnbound.text).toBe(true);
   });
 
   it('a burst of nonexistent names in one NSEC interval costs discodns one query (aggressive NSEC, RFC 8198)', async () => {
@@ -121,6 +166,19 @@ describe.skipIf(!ready)('a DO=1 random-subdomain flood', () => {
     // At most every NSEC of the two zones once: never one per name.
     expect(made).toBeLessThan(40);
     expect(await metric('discodns_dnssec_zone_store_size')).toBeLessThan(100);
+  });
+});
+
+describe.skipIf(!ready)('a DO=1 flood under a wildcard', () => {
+  it('makes no signature per name asked (discodns_dnssec_signatures_total)', async () => {
+    const ask = (qname: string, qtype = 1) => udpExchange(server.port, buildQuery({ id: 6, qname, qtype, edns: { udpSize: 1232, do: true } }));
+    await ask('warm.hosts.wild.example.');
+    await ask('warm.hosts.wild.example.', 28);
+    await ask('zzz.hosts.wild.example.');
+    const before = await metric('discodns_dnssec_signatures_total');
+    for (let i = 0; i < 500; i++) await ask(`${Math.random().toString(36).slice(2)}.hosts.wild.example.`, i % 2 ? 1 : 28);
+    // The A and AAAA of *.hosts and the NSECs below it are signed already: nothing per name.
+    expect((await metric('discodns_dnssec_signatures_total')) - before).toBeLessThanOrEqual(2);
   });
 });
 

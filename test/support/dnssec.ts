@@ -8,7 +8,7 @@ import { privateKeyFromBytes, SEP_KEY, signingKey, type Algorithm, type SigningK
 import { keyTag } from '../../src/dns/dnssec/keytag.js';
 import { canonicalRRset, keysFor, rrsigRRset, signedData, signRRset, type ActiveKeys, type ValidityWindow } from '../../src/dns/dnssec/sign.js';
 import { SignedZone, type Denial, type ZoneSignatures } from '../../src/dns/dnssec/signed-zone.js';
-import { nameToText } from '../../src/dns/name.js';
+import { nameFromKey, nameToText, type Name } from '../../src/dns/name.js';
 import type { DnskeyData } from '../../src/dns/rdata/dnskey.js';
 import { rdataBytes } from '../../src/dns/rdata/index.js';
 import type { RrsigData } from '../../src/dns/rdata/rrsig.js';
@@ -57,10 +57,24 @@ export function installed(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 }
 
-/** Whether `rrsig` is a valid signature by `dnskey` over `rrset` (RFC 4035 §5.3), times not checked. */
+/**
+ * The owner a signature was made over (RFC 4035 §5.3.2): the RRset's own, or, when the RRSIG's
+ * labels field counts fewer labels than the owner has (a leading `*` not counted, RFC 4034
+ * §3.1.3), the wildcard `*.` + the owner's rightmost `labels` labels it was synthesized from.
+ */
+export function signedOwner(owner: Name, labels: number): Name {
+  let key = owner.key;
+  let count = owner.labelCount;
+  if (key.charCodeAt(0) === 1 && key.charCodeAt(1) === 0x2a) count--;
+  if (labels >= count) return owner;
+  for (let n = owner.labelCount; n > labels; n--) key = key.slice(key.charCodeAt(0) + 1);
+  return nameFromKey('\x01*' + key);
+}
+
+/** Whether `rrsig` is a valid signature by `dnskey` over `rrset` (RFC 4035 §5.3), times not checked; a wildcard's too. */
 export function verifyRrsig(rrset: RRset, rrsig: RrsigData, dnskey: DnskeyData): boolean {
   const { signature, ...fields } = rrsig;
-  const data = signedData(fields, canonicalRRset(rrset, rrsig.originalTtl));
+  const data = signedData(fields, canonicalRRset({ ...rrset, owner: signedOwner(rrset.owner, rrsig.labels) }, rrsig.originalTtl));
   const k = dnskey.publicKey;
   const key =
     dnskey.algorithm === 13

@@ -7,6 +7,7 @@
 
 import { findZone, type Catalog } from '../catalog.js';
 import type { LookupResult } from '../lookup.js';
+import type { Name } from '../name.js';
 import { rdataTarget } from '../rdata/index.js';
 import type { RRset } from '../records.js';
 import { RRType } from '../types.js';
@@ -22,6 +23,13 @@ interface Part {
   readonly zone: SignedZone | undefined;
   /** 'kept': signed through the zone's store; 'once': made for this answer only; 'only': its RRSIGs alone. */
   readonly how: 'kept' | 'once' | 'only';
+  /**
+   * The RRset whose kept signature this one carries: the wildcard it was synthesized from
+   * (RFC 4035 §3.1.3.3). Its RRSIGs are presented with the name asked as owner; their labels
+   * field counts the wildcard's labels (RFC 4034 §3.1.3), which tells a validator to check it
+   * against `*.` and the closest encloser.
+   */
+  readonly signedAs?: RRset;
 }
 
 export interface Proof {
@@ -48,10 +56,58 @@ export interface SignedAnswer {
   readonly expiration: number;
 }
 
-/** An RRset as its zone signs it: glue and the NS set at a cut go unsigned (RFC 4035 §2.2). */
+/**
+ * An RRset as its zone signs it: glue and the NS set at a cut go unsigned (RFC 4035 §2.2). One
+ * synthesized from a wildcard carries the wildcard's signature, kept once for every name it
+ * answers; in a compact denial zone it is signed as if the name asked owned it, for this answer
+ * only (RFC 9824 §3.3: no proof that a closer name does not exist is then needed).
+ */
 function part(catalog: Catalog, rrset: RRset, zone?: Zone): Part {
   const z = zone ?? findZone(catalog, rrset.owner.key);
-  return { rrset, zone: z && isSigned(z) && isSignedData(z, rrset) ? z : undefined, how: 'kept' };
+  const signed = z && isSigned(z) && isSignedData(z, rrset) ? z : undefined;
+  if (signed && rrset.wildcard) return signed.keys.denial === 'compact' ? { rrset, zone: signed, how: 'once' } : { rrset, zone: signed, how: 'kept', signedAs: rrset.wildcard };
+  return { rrset, zone: signed, how: 'kept' };
+}
+
+/**
+ * An address RRset of the additional section. One synthesized from a wildcard is left out of
+ * an NSEC zone's DO=1 answer: its signature would validate only beside an NSEC proving that the
+ * target does not exist (RFC 4035 §5.3.4), which has no place in an answer about another name;
+ * a resolver that wants the addresses asks for them and gets the proof then. Undefined: left out.
+ */
+function additionalPart(catalog: Catalog, rrset: RRset, zone?: Zone): Part | undefined {
+  const p = part(catalog, rrset, zone);
+  return p.signedAs ? undefined : p;
+}
+
+/** `parts` with each part whose RRset is in it already left out (one NSEC may prove two things). */
+function distinct(parts: readonly Part[]): Part[] {
+  const seen = new Set<RRset>();
+  return parts.filter((p) => !seen.has(p.rrset) && seen.add(p.rrset));
+}
+
+/**
+ * RFC 4035 §3.1.3.3: for every RRset of `parts` synthesized from a wildcard in an NSEC zone,
+ * the NSEC covering the next closer name (the name asked cut to one label below the closest
+ * encloser): no name closer to the one asked exists, so the wildcard answers. One per NSEC
+ * interval, kept and signed once, whatever name was asked.
+ */
+function wildcardProofs(parts: readonly Part[]): Part[] {
+  const out: Part[] = [];
+  for (const p of parts) {
+    if (!p.signedAs || !p.zone) continue;
+    const chain = p.zone.chain();
+    const encloser = p.signedAs.owner.key.slice(2); // after the `*` label
+    out.push({ rrset: chain.rrsets[nsecFor(chain, nextCloser(p.rrset.owner.key, encloser)).index]!, zone: p.zone, how: 'kept' });
+  }
+  return out;
+}
+
+/** The ancestor of the name with key `nameKey` (or the name itself) one label below `encloserKey`. */
+export function nextCloser(nameKey: string, encloserKey: string): string {
+  let key = nameKey;
+  for (let parent = key.slice(key.charCodeAt(0) + 1); parent !== encloserKey && parent.length > 0; parent = key.slice(key.charCodeAt(0) + 1)) key = parent;
+  return key;
 }
 
 /**
@@ -61,9 +117,12 @@ function part(catalog: Catalog, rrset: RRset, zone?: Zone): Part {
  */
 export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { kind: 'refused' }>, nameKey: string, qtype: number, compactOk = false): Proof {
   const answer = result.answer.map((r) => part(catalog, r));
-  if (result.kind === 'referral') return referralProof(catalog, result, answer);
+  // Synthesized RRsets in the answer (a wildcard answer, or a wildcard CNAME on the way).
+  const proofs = wildcardProofs(answer);
+  if (result.kind === 'referral') return referralProof(catalog, result, answer, proofs);
   if (result.kind === 'answer') {
-    return { kind: 'answer', answer, authority: [], additional: result.additional.map((r) => part(catalog, r)), zone: result.zone, shared: undefined };
+    const additional = result.additional.flatMap((r) => additionalPart(catalog, r) ?? []);
+    return { kind: 'answer', answer, authority: distinct(proofs), additional, zone: result.zone, shared: undefined };
   }
   // The name the negative is about: the qname, or the end of the CNAME chain before it.
   const last = result.answer[result.answer.length - 1];
@@ -72,7 +131,7 @@ export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { ki
   const negative = (authority: Part[], kind: Proof['kind'] = result.kind, shared?: string): Proof => ({
     kind,
     answer,
-    authority,
+    authority: distinct([...authority, ...proofs]),
     additional: [],
     zone,
     shared: last ? undefined : shared,
@@ -80,38 +139,49 @@ export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { ki
   if (!isSigned(zone)) return negative([part(catalog, result.authority, zone)]);
   const node = zone.nodes.get(finalKey);
   const soa: Part = { rrset: result.authority, zone, how: 'kept' };
+  // NODATA at a name that does not exist: a wildcard matched it without the type (RFC 4592).
+  const wildcard = !node && result.kind === 'nodata' ? zone.nodes.get(wildcardKey(closestEncloser(zone, finalKey))) : undefined;
 
   // An RRSIG query at a name with data: its RRSIGs are the answer (RFC 4035 §3.1.5 leaves it open; Knot does so).
   if (!last && node && node.rrsets.size > 0 && qtype === RRType.RRSIG) {
     return { kind: 'answer', answer: [...node.rrsets.values()].map((rrset) => ({ rrset, zone, how: 'only' })), authority: [], additional: [], zone, shared: undefined };
   }
   if (zone.keys.denial === 'compact') {
-    // RFC 9824 §3: the name exists, with no type but RRSIG and NSEC (and NXNAME when it does not).
-    const nsec = compactNsec(finalKey, node ? typesPresent(zone, node) : [NXNAME], zone.negativeSoa.ttl);
-    return negative([soa, { rrset: nsec, zone, how: 'once' }], node || !compactOk ? 'nodata' : 'nxdomain');
+    // RFC 9824 §3: the name exists, with no type but RRSIG and NSEC (and NXNAME when it does not);
+    // §3.3: a name a wildcard matches exists, with the wildcard's types.
+    const at = node ?? wildcard;
+    const nsec = compactNsec(finalKey, at ? typesPresent(zone, at) : [NXNAME], zone.negativeSoa.ttl);
+    return negative([soa, { rrset: nsec, zone, how: 'once' }], at || !compactOk ? 'nodata' : 'nxdomain');
   }
   const chain = zone.chain();
   const link = (i: number): Part => ({ rrset: chain.rrsets[i]!, zone, how: 'kept' });
   const at = nsecFor(chain, finalKey);
   // An NSEC query at a name of the chain: its NSEC is data there.
   if (!last && node && at.match && qtype === RRType.NSEC) return { kind: 'answer', answer: [link(at.index)], authority: [], additional: [], zone, shared: undefined };
+  if (wildcard) {
+    // §3.1.3.4: the wildcard's NSEC shows the type absent there, and the NSEC covering the next
+    // closer name that no closer name exists; often one NSEC does both.
+    const own = nsecFor(chain, wildcard.name.key).index;
+    const cover = nsecFor(chain, nextCloser(finalKey, wildcard.name.key.slice(2))).index;
+    return negative([soa, link(own), link(cover)], 'nodata', `w${own},${cover}`);
+  }
   if (result.kind === 'nodata') {
     // §3.1.3.1: the name's own NSEC shows the type is not there. An empty non-terminal has
     // none; the NSEC covering it shows that nothing but its descendants exists (RFC 4035 §3.1.3.2, RFC 8020).
     return negative([soa, link(at.index)], 'nodata', at.match ? `n${at.index}` : `e${at.index}`);
   }
   // §3.1.3.2: an NSEC covering the name, and one showing no wildcard at its closest encloser.
-  const wildcard = nsecFor(chain, wildcardKey(closestEncloser(zone, finalKey))).index;
-  const authority = wildcard === at.index ? [soa, link(at.index)] : [soa, link(at.index), link(wildcard)];
-  return negative(authority, 'nxdomain', `x${at.index},${wildcard}`);
+  const wildcardDenial = nsecFor(chain, wildcardKey(closestEncloser(zone, finalKey))).index;
+  return negative([soa, link(at.index), link(wildcardDenial)], 'nxdomain', `x${at.index},${wildcardDenial}`);
 }
 
 /**
  * RFC 4035 §3.1.4: a referral from a signed zone carries the cut's NS set unsigned, and the DS
  * set with its RRSIGs, or else the NSEC at the cut proving there is no DS (an insecure
  * delegation). Glue unsigned in additional; no AA. One body per cut, whatever name was asked.
+ * `proofs`: the NSECs behind a wildcard CNAME on the way there.
  */
-function referralProof(catalog: Catalog, result: Extract<LookupResult, { kind: 'referral' }>, answer: Part[]): Proof {
+function referralProof(catalog: Catalog, result: Extract<LookupResult, { kind: 'referral' }>, answer: Part[], proofs: Part[]): Proof {
   const cutKey = result.ns.owner.key;
   const zone = findZone(catalog, cutKey) ?? result.zone;
   const authority: Part[] = [{ rrset: result.ns, zone: undefined, how: 'kept' }];
@@ -127,8 +197,8 @@ function referralProof(catalog: Catalog, result: Extract<LookupResult, { kind: '
       authority.push({ rrset: chain.rrsets[nsecFor(chain, cutKey).index]!, zone, how: 'kept' });
     }
   }
-  const additional = result.additional.map((r) => part(catalog, r, zone));
-  return { kind: 'referral', answer, authority, additional, zone, shared: answer.length === 0 ? `r${cutKey}` : undefined };
+  const additional = result.additional.flatMap((r) => additionalPart(catalog, r, zone) ?? []);
+  return { kind: 'referral', answer, authority: distinct([...authority, ...proofs]), additional, zone, shared: answer.length === 0 ? `r${cutKey}` : undefined };
 }
 
 /** The proof with its signatures: each RRset followed by its RRSIGs, made or kept by its zone's signer. */
@@ -139,13 +209,23 @@ export function signProof(proof: Proof): SignedAnswer {
     for (const p of parts) {
       if (p.how !== 'only') out.push(p.rrset);
       if (!p.zone) continue;
-      const rrsigs = p.how === 'once' ? p.zone.signatures.rrsigOnce(p.zone, p.rrset) : p.zone.signatures.rrsig(p.zone, p.rrset);
+      const rrsigs =
+        p.how === 'once'
+          ? p.zone.signatures.rrsigOnce(p.zone, p.rrset)
+          : p.signedAs
+            ? ownedBy(p.zone.signatures.rrsig(p.zone, p.signedAs), p.rrset.owner)
+            : p.zone.signatures.rrsig(p.zone, p.rrset);
       out.push(rrsigs);
       for (const rd of rrsigs.rdatas) if (rd.kind === 'RRSIG' && rd.expiration < expiration) expiration = rd.expiration;
     }
     return out;
   };
   return { kind: proof.kind, answer: sign(proof.answer), authority: sign(proof.authority), additional: sign(proof.additional), expiration };
+}
+
+/** The wildcard's RRSIG set as a synthesized answer presents it: owned by the name asked (RFC 4035 §3.1.3.3). */
+function ownedBy(rrsigs: RRset, owner: Name): RRset {
+  return Object.freeze({ owner, type: rrsigs.type, ttl: rrsigs.ttl, rdatas: rrsigs.rdatas });
 }
 
 /** The key of the longest existing ancestor of a name that does not exist (RFC 4592 §3.3.1); the apex at worst. */
