@@ -15,7 +15,7 @@ import { nameToText, type Name } from '../dns/name.js';
 import type { Dnssec } from './dnssec.js';
 import { logDiagnostics } from './diagnostics-log.js';
 import type { SnapshotHolder } from './holder.js';
-import { chooseSerial, contentDigest, zoneKey, type SerialRecord } from './serials.js';
+import { chooseSerial, contentDigest, serialAfter, servedDigest, zoneKey, type SerialRecord } from './serials.js';
 import { buildSnapshotSliced, type Snapshot, type ZoneInput } from './snapshot.js';
 import { inBatches, type StateDir } from './state.js';
 import { loadZones, sha256, type LoadedZones, type ParseCache } from './zonefiles.js';
@@ -224,14 +224,67 @@ export class ZoneReloader {
 
   /**
    * A snapshot of the zones in service, built again without reading any file, and swapped in:
-   * for what changes with time alone (an old PACC digest whose TTL has passed).
+   * for what changes with time alone (an old PACC digest whose TTL has passed, a signing epoch
+   * or key rollover step). A zone served differently gets a new serial, as at a reload, so
+   * that secondaries are told (NOTIFY) and fetch it.
    */
   async republish(): Promise<void> {
     if (this.running) return; // the reload under way builds from the same zones, later
     const generation = this.generation;
-    const snapshot = await buildSnapshotSliced(this.inputs([...this.served.values()].map((z) => z.content)), this.cacheSize, this.options.dnssec?.wrap);
+    const next = new Map(this.served);
+    const serials = new Overlay(this.serials);
+    const inputs = this.servedInputs(next, serials);
+    const snapshot = await buildSnapshotSliced(inputs, this.cacheSize, this.options.dnssec?.wrap);
     const holder = this.holder();
-    if (holder && generation === this.generation && !this.running) this.swap(holder, snapshot);
+    if (!holder || generation !== this.generation || this.running) return;
+    this.served = next;
+    if (serials.apply()) this.serialsDirty = true;
+    this.swap(holder, snapshot);
+    this.writeState();
+  }
+
+  /**
+   * The snapshot's inputs for the zones of `next`. What serving adds to a zone's content (the
+   * PACC digests published, its DNSSEC keys and signing epoch) is part of what its serial
+   * stands for: when that changes while the serial does not, the serial moves on (through the
+   * state, so it only grows), for secondaries see a change only by its serial (RFC 1996 §1).
+   */
+  private servedInputs(next: Map<string, ServedZone>, serials: Overlay): readonly ZoneInput[] {
+    const inputs = this.inputs([...next.values()].map((z) => z.content));
+    const nowMs = Date.now();
+    let moved = 0;
+    for (const input of inputs) {
+      const served = next.get(input.origin.key);
+      if (!served) continue; // the catalog zone: its serial follows its membership (catalog-zone.ts)
+      const key = zoneKey(input.origin);
+      const identity = servedDigest(this.identityOf(input));
+      const known = serials.get(key);
+      if ((known?.served ?? '') === identity) continue;
+      const content = served.content;
+      // A serial new in this plan (or a zone never served) carries the change already.
+      const sameSerial = serials.original(key)?.serial === content.serial;
+      if (!sameSerial || content.serialPolicy === 'fixed') {
+        if (sameSerial && known?.served !== undefined) {
+          this.log.warn({ zone: nameToText(input.origin), serial: content.serial }, `zone ${nameToText(input.origin)}: what is served changed (PACC digest, DNSSEC keys or re-signing) but its fixed serial ${content.serial} did not: secondaries keep the old version${this.options.dnssec?.isSigned(input) ? ' and its signatures expire there' : ''}; write serial: auto`);
+        }
+        serials.set(key, record(content.serial, served.digest, identity));
+        continue;
+      }
+      const serial = serialAfter(content.serialPolicy, content.serial, nowMs);
+      next.set(input.origin.key, { ...served, content: content.withSerial(serial) });
+      serials.set(key, record(serial, served.digest, identity));
+      moved++;
+    }
+    if (moved === 0) return inputs;
+    this.log.info({ zones: moved }, 'new serials for zones served differently (PACC digest, DNSSEC keys or signing epoch)');
+    return this.inputs([...next.values()].map((z) => z.content));
+  }
+
+  /** What serving adds to a zone's content, as text: the PACC digests published, the DNSSEC signing identity. */
+  private identityOf(input: ZoneInput): string {
+    const digests = input.autoconfigZone?.digests;
+    const signing = this.options.dnssec?.servedIdentity(input) ?? '';
+    return digests?.length ? `pacc ${digests.join(' ')}${signing ? `\n${signing}` : ''}` : signing;
   }
 
   /** The one-step swap; then the signature stores follow the zones now served, and onSwap. */
@@ -415,9 +468,10 @@ export class ZoneReloader {
   /** Builds the snapshot of the plan and makes it what is served. */
   private async apply(plan: Plan): Promise<Snapshot> {
     this.generation++;
-    const inputs = this.inputs([...plan.next.values()].map((z) => z.content));
-    // The key sets of the signed zones are read (or made) before the snapshot wraps them.
-    await this.options.dnssec?.prepare(inputs);
+    // The key sets of the signed zones are read (or made) before the snapshot wraps them, and
+    // before the serials that follow their keys are decided.
+    await this.options.dnssec?.prepare(this.inputs([...plan.next.values()].map((z) => z.content)));
+    const inputs = this.servedInputs(plan.next, plan.serials);
     const snapshot = await buildSnapshotSliced(inputs, this.cacheSize, this.options.dnssec?.wrap);
     this.served = plan.next;
     if (plan.serials.apply()) this.serialsDirty = true;
@@ -432,15 +486,15 @@ export class ZoneReloader {
     return summary;
   }
 
-  /** Serials, then last-known-good copies of the files accepted whole, then copies of files gone. */
-  private writeState(loaded: Files, accepted: readonly string[]): void {
+  /** Serials, then last-known-good copies of the files accepted whole, then copies of files gone (after a load). */
+  private writeState(loaded?: Files, accepted: readonly string[] = []): void {
     if (this.state.unwritable) return;
     const serials = this.serialsDirty ? this.serials : undefined;
     this.serialsDirty = false;
     this.writing = this.writing.then(async () => {
       try {
         if (serials) await this.state.writeSerials(serials);
-        await this.writeLastGood(loaded, accepted);
+        if (loaded) await this.writeLastGood(loaded, accepted);
       } catch (e) {
         this.log.warn({ state: this.state.dir, err: (e as Error).message }, `state: cannot write ${this.state.dir}: ${(e as Error).message}; a restart may serve older versions`);
         if (serials) this.serialsDirty = true;
@@ -488,6 +542,10 @@ class Overlay {
   get(key: string): SerialRecord | undefined {
     return this.changes.get(key) ?? this.history.get(key);
   }
+  /** The record as the history holds it, before these changes. */
+  original(key: string): SerialRecord | undefined {
+    return this.history.get(key);
+  }
   set(key: string, r: SerialRecord): void {
     this.changes.set(key, r);
   }
@@ -503,12 +561,12 @@ class Overlay {
  * 100,000 of them need not hold 100,000 equal records.
  */
 const records = new Map<string, SerialRecord>();
-function record(serial: number, digest: string): SerialRecord {
-  const key = `${serial} ${digest}`;
+function record(serial: number, digest: string, served = ''): SerialRecord {
+  const key = `${serial} ${digest} ${served}`;
   let r = records.get(key);
   if (!r) {
     if (records.size > 10_000) records.clear();
-    records.set(key, (r = { serial, digest }));
+    records.set(key, (r = served ? { serial, digest, served } : { serial, digest }));
   }
   return r;
 }

@@ -38,8 +38,8 @@ last-known-good copies (a broken file then serves nothing until fixed) and the s
 `;
 
 const SERIALS_HEADER = `# discodns: the serial served for each zone and a digest of the content it was served for.
-# A zone whose content digest changes gets a larger serial. Written by discodns.
-# zone serial digest
+# A zone whose content (or served-digest: PACC digests, DNSSEC keys, signing epoch) changes gets a larger serial.
+# zone serial digest [served-digest]    (written by discodns)
 `;
 
 export interface Hooks {
@@ -166,8 +166,8 @@ export class StateDir {
         const pair = space > at && space < end ? bytes.toString('latin1', space + 1, end) : '';
         let r = shared.get(pair);
         if (!r) {
-          const m = /^(\d{1,10}) ([0-9a-f]{16})$/.exec(pair);
-          if (m && Number(m[1]) <= 0xffffffff) shared.set(pair, (r = { serial: Number(m[1]), digest: m[2]! }));
+          const m = /^(\d{1,10}) ([0-9a-f]{16})(?: ([0-9a-f]{16}))?$/.exec(pair);
+          if (m && Number(m[1]) <= 0xffffffff) shared.set(pair, (r = { serial: Number(m[1]), digest: m[2]!, ...(m[3] ? { served: m[3] } : {}) }));
         }
         if (r) records.set(bytes.toString('latin1', at, space), r);
         else if (bad++ === 0) firstBad = line;
@@ -181,7 +181,7 @@ export class StateDir {
   /** Replaces the serials file with these records (zone names as text, lower case). */
   async writeSerials(records: ReadonlyMap<string, SerialRecord>): Promise<void> {
     const lines: string[] = [SERIALS_HEADER];
-    for (const [zone, r] of records) lines.push(`${zone} ${r.serial} ${r.digest}\n`);
+    for (const [zone, r] of records) lines.push(r.served ? `${zone} ${r.serial} ${r.digest} ${r.served}\n` : `${zone} ${r.serial} ${r.digest}\n`);
     await writeFileAtomic(this.serialsPath, lines.join(''));
   }
 
