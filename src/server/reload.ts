@@ -118,6 +118,8 @@ export class ZoneReloader {
   private readonly cache: ParseCache = new Map();
   private running: Promise<ReloadSummary> | undefined;
   private again = false;
+  private republishing: Promise<void> | undefined;
+  private republishAgain = false;
   /** Counts loads, so a republish that a reload overtook is not swapped in. */
   private generation = 0;
   private serials = new Map<string, SerialRecord>();
@@ -228,12 +230,32 @@ export class ZoneReloader {
    * or key rollover step). A zone served differently gets a new serial, as at a reload, so
    * that secondaries are told (NOTIFY) and fetch it.
    */
-  async republish(): Promise<void> {
+  republish(): Promise<void> {
+    // One at a time (the PACC timer and the rollover timer both ask): two built from the same
+    // zones could each choose a serial, and the later swap serve the smaller.
+    if (this.republishing) {
+      this.republishAgain = true;
+      return this.republishing;
+    }
+    this.republishing = (async () => {
+      try {
+        do {
+          this.republishAgain = false;
+          await this.republishOnce();
+        } while (this.republishAgain);
+      } finally {
+        this.republishing = undefined;
+      }
+    })();
+    return this.republishing;
+  }
+
+  private async republishOnce(): Promise<void> {
     if (this.running) return; // the reload under way builds from the same zones, later
     const generation = this.generation;
     const next = new Map(this.served);
     const serials = new Overlay(this.serials);
-    const inputs = this.servedInputs(next, serials);
+    const inputs = this.servedInputs(next, serials, this.inputs([...next.values()].map((z) => z.content)));
     const snapshot = await buildSnapshotSliced(inputs, this.cacheSize, this.options.dnssec?.wrap);
     const holder = this.holder();
     if (!holder || generation !== this.generation || this.running) return;
@@ -248,11 +270,12 @@ export class ZoneReloader {
    * PACC digests published, its DNSSEC keys and signing epoch) is part of what its serial
    * stands for: when that changes while the serial does not, the serial moves on (through the
    * state, so it only grows), for secondaries see a change only by its serial (RFC 1996 §1).
+   * `inputs` are those of `next` as it is; the inputs are made again only if a serial moved.
    */
-  private servedInputs(next: Map<string, ServedZone>, serials: Overlay): readonly ZoneInput[] {
-    const inputs = this.inputs([...next.values()].map((z) => z.content));
+  private servedInputs(next: Map<string, ServedZone>, serials: Overlay, inputs: readonly ZoneInput[]): readonly ZoneInput[] {
     const nowMs = Date.now();
     let moved = 0;
+    const fixed = new Names();
     for (const input of inputs) {
       const served = next.get(input.origin.key);
       if (!served) continue; // the catalog zone: its serial follows its membership (catalog-zone.ts)
@@ -264,9 +287,7 @@ export class ZoneReloader {
       // A serial new in this plan (or a zone never served) carries the change already.
       const sameSerial = serials.original(key)?.serial === content.serial;
       if (!sameSerial || content.serialPolicy === 'fixed') {
-        if (sameSerial && known?.served !== undefined) {
-          this.log.warn({ zone: nameToText(input.origin), serial: content.serial }, `zone ${nameToText(input.origin)}: what is served changed (PACC digest, DNSSEC keys or re-signing) but its fixed serial ${content.serial} did not: secondaries keep the old version${this.options.dnssec?.isSigned(input) ? ' and its signatures expire there' : ''}; write serial: auto`);
-        }
+        if (sameSerial && known?.served !== undefined) fixed.add(input.origin);
         serials.set(key, record(content.serial, served.digest, identity));
         continue;
       }
@@ -274,6 +295,13 @@ export class ZoneReloader {
       next.set(input.origin.key, { ...served, content: content.withSerial(serial) });
       serials.set(key, record(serial, served.digest, identity));
       moved++;
+    }
+    if (fixed.count > 0) {
+      // One line for all of them: a `zones:` list with a fixed serial would otherwise log one per zone each epoch.
+      this.log.warn(
+        { zones: fixed.count, first: fixed.names },
+        `${fixed.count === 1 ? `zone ${fixed.names[0]}` : `${fixed.count} zones (${fixed.names.slice(0, 5).join(', ')}${fixed.count > 5 ? ', …' : ''})`} served differently (PACC digest, DNSSEC keys or re-signing) with a fixed serial: secondaries keep the old version, and a signed zone's signatures expire there; write serial: auto (or raise the serial)`,
+      );
     }
     if (moved === 0) return inputs;
     this.log.info({ zones: moved }, 'new serials for zones served differently (PACC digest, DNSSEC keys or signing epoch)');
@@ -470,8 +498,9 @@ export class ZoneReloader {
     this.generation++;
     // The key sets of the signed zones are read (or made) before the snapshot wraps them, and
     // before the serials that follow their keys are decided.
-    await this.options.dnssec?.prepare(this.inputs([...plan.next.values()].map((z) => z.content)));
-    const inputs = this.servedInputs(plan.next, plan.serials);
+    const first = this.inputs([...plan.next.values()].map((z) => z.content));
+    await this.options.dnssec?.prepare(first);
+    const inputs = this.servedInputs(plan.next, plan.serials, first);
     const snapshot = await buildSnapshotSliced(inputs, this.cacheSize, this.options.dnssec?.wrap);
     this.served = plan.next;
     if (plan.serials.apply()) this.serialsDirty = true;
