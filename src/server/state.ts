@@ -5,7 +5,8 @@
 //   last-good/SHA256SUMS the digest of each copy, in sha256sum's format (`sha256sum -c` checks
 //                        them): what is there without reading 10,000 copies, and a copy that
 //                        does not match is reported and not used
-//   serials              each zone's serial and content digest, one line per zone (serials.ts)
+//   serials              each zone's serial, content digest and (when serving adds to it) served
+//                        digest, one line per zone (serials.ts)
 //   control.sock         the control socket, unless placed elsewhere (control.ts)
 //   README               what this is
 // Kept free for the next steps: keys/ (DNSSEC), journal/ (IXFR history).
@@ -28,8 +29,9 @@ const README = `This is discodns's state directory. discodns writes it; you may 
 last-good/   the last accepted version of each zone definition file, and SHA256SUMS (check
              them with sha256sum -c). When a file is rejected at start-up (a syntax error, a
              bad value), its zones are served from this copy.
-serials      each zone's SOA serial and a digest of its content. A serial only grows: the
-             same content keeps its serial, changed content gets a larger one.
+serials      each zone's SOA serial and a digest of its content (and of what serving adds:
+             PACC digests, DNSSEC keys, signing epoch). A serial only grows: the same content
+             keeps its serial, changed content gets a larger one.
 control.sock the socket \`discodns ctl\` talks to (unless configured elsewhere).
 
 Deleting this directory loses no zone data: the zone files are the source. It loses the
