@@ -161,7 +161,6 @@ export class Dnssec {
    */
   private epochMoved(now: number): boolean {
     const since = this.epochLook;
-    this.epochLook = now;
     if (epochStepOf(now) === epochStepOf(since)) return false;
     for (const use of this.inUse.values()) for (const key of use.zones.keys()) if (signingEpoch(now, key) !== signingEpoch(since, key)) return true;
     return false;
@@ -220,6 +219,8 @@ export class Dnssec {
         republish = true;
       }
     }
+    // Only now: a turn that failed half-way looks at the same epochs again at the next.
+    this.epochLook = now;
     return republish;
   }
 
