@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DnssecConfig } from '../../src/config.js';
 import { SignedZone } from '../../src/dns/dnssec/signed-zone.js';
-import { epochEnd, transferExpiresAfter } from '../../src/dns/dnssec/window.js';
+import { DAY, epochEnd, transferExpiresAfter } from '../../src/dns/dnssec/window.js';
 import { name } from '../../src/dns/name.js';
 import type { RRset } from '../../src/dns/records.js';
 import { RRType } from '../../src/dns/types.js';
@@ -20,7 +21,7 @@ import { Dnssec } from '../../src/server/dnssec.js';
 import type { SnapshotHolder } from '../../src/server/holder.js';
 import { AutoconfigPublisher } from '../../src/server/http/publish.js';
 import { IxfrHistory } from '../../src/server/ixfr-history.js';
-import { requestRoll } from '../../src/server/keys.js';
+import { PROPAGATION, requestRoll, RETIRE_WAIT } from '../../src/server/keys.js';
 import { newNotifyStats, NotifySender } from '../../src/server/notify-out.js';
 import { Replication } from '../../src/server/replication.js';
 import { ZoneReloader, type ReloaderOptions } from '../../src/server/reload.js';
@@ -29,7 +30,7 @@ import { StateDir } from '../../src/server/state.js';
 import { ixfrRRsets } from '../../src/server/xfr.js';
 import { transferSigner } from '../../src/server/signer.js';
 
-const CONFIG = { enabled: false, algorithm: 13 as const, keys: 'csk' as const, denial: 'nsec' as const, cds: 'always' as const, zskLifetime: 0, kskLifetime: 0, parentDsTtl: 3600, dsCheck: '' };
+const CONFIG: DnssecConfig = { enabled: false, algorithm: 13 as const, keys: 'csk' as const, denial: 'nsec' as const, cds: 'always' as const, zskLifetime: 0, kskLifetime: 0, parentDsTtl: 3600, dsCheck: '' };
 const SIGNED = name('signed.test.');
 const PLAIN = name('plain.test.');
 const FIXED = name('fixed.test.');
@@ -74,10 +75,10 @@ interface Served {
 }
 
 /** A server's reload side, as serve.ts wires it, on `dir`, with the DNSSEC clock `clock`. */
-async function serve(dir: string, clock: { now: number }, options: ReloaderOptions = {}): Promise<Served> {
+async function serve(dir: string, clock: { now: number }, options: ReloaderOptions = {}, config: DnssecConfig = CONFIG): Promise<Served> {
   const warnings: string[] = [];
   const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) });
-  const dnssec = new Dnssec(CONFIG, join(dir, 'state'), log, () => clock.now);
+  const dnssec = new Dnssec(config, join(dir, 'state'), log, () => clock.now);
   const ref: { holder?: SnapshotHolder } = {};
   const reloader = new ZoneReloader(join(dir, 'zones'), 1000, () => ref.holder, log, StateDir.open(join(dir, 'state')), { dnssec, ...options });
   reloaders.push(reloader);
@@ -164,6 +165,45 @@ describe('a key rollover step that changes the DNSKEY set moves the serial on (R
     clock.now += 10;
     expect(await tickAndRepublish(s)).toBe(false);
     expect(s.serial(SIGNED)).toBe(TODAY + 1);
+  });
+});
+
+describe('a ZSK pre-publish rollover (RFC 6781 §4.1.1.1): each step served differently is a new serial', () => {
+  it('the new ZSK published, then signing, then the old one removed: +1 at each step, nothing in between', async () => {
+    const clock = { now: T0 };
+    // ZSKs of 3 days: the whole roll fits in the zone's signing epoch (T0 is an hour into it).
+    const split = { ...CONFIG, keys: 'ksk+zsk' as const, zskLifetime: 3 };
+    const s = await serve(workDir(ZONES), clock, {}, split);
+    const dnskeys = (): number => (s.zone(SIGNED) as SignedZone).keys.dnskeys.length;
+    expect(dnskeys()).toBe(2);
+    clock.now += 3 * DAY - 600;
+    expect(await tickAndRepublish(s)).toBe(false);
+    clock.now += 1200; // the ZSK's lifetime is over: a new one is published
+    expect(await tickAndRepublish(s)).toBe(true);
+    expect([dnskeys(), s.serial(SIGNED)]).toEqual([3, TODAY + 1]);
+    clock.now += 3600 + PROPAGATION; // the DNSKEY TTL passed: the new ZSK signs
+    expect(await tickAndRepublish(s)).toBe(true);
+    expect([dnskeys(), s.serial(SIGNED)]).toEqual([3, TODAY + 2]);
+    clock.now += RETIRE_WAIT; // the old ZSK goes
+    expect(await tickAndRepublish(s)).toBe(true);
+    expect([dnskeys(), s.serial(SIGNED)]).toEqual([2, TODAY + 3]);
+    expect(s.serial(PLAIN)).toBe(TODAY);
+  });
+});
+
+describe('dnssec: on or off, the definition otherwise the same', () => {
+  it('is a new serial each way, so that secondaries fetch the zone signed, or unsigned', async () => {
+    const dir = workDir({ 'plain.yaml': definition('plain.test', '') });
+    const s = await serve(dir, { now: T0 });
+    expect(s.serial(PLAIN)).toBe(TODAY);
+    writeFileSync(join(dir, 'zones', 'plain.yaml'), definition('plain.test', 'dnssec: on\n'));
+    await s.reloader.request();
+    expect(s.zone(PLAIN)).toBeInstanceOf(SignedZone);
+    expect(s.serial(PLAIN)).toBe(TODAY + 1);
+    writeFileSync(join(dir, 'zones', 'plain.yaml'), definition('plain.test', 'dnssec: off\n'));
+    await s.reloader.request();
+    expect(s.zone(PLAIN)).not.toBeInstanceOf(SignedZone);
+    expect(s.serial(PLAIN)).toBe(TODAY + 2);
   });
 });
 
