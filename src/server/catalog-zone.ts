@@ -61,7 +61,9 @@ export class CatalogZone {
     const origin = this.origin;
     const serial = this.#serial;
     const records = (): ResourceRecord[] => catalogRecords(origin, serial, members);
-    this.#input = { origin, get records() { return records(); } };
+    // Never signed: a catalog is for secondaries, not resolvers (RFC 9432 suggests a name under
+    // invalid.), and its serial follows its membership alone: signatures sent would expire there.
+    this.#input = { origin, dnssec: false, get records() { return records(); } };
     return this.#input;
   }
 }

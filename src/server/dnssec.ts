@@ -5,8 +5,13 @@
 import type { Logger } from 'pino';
 import type { DnssecConfig } from '../config.js';
 import { dsOf } from '../dns/dnssec/ds.js';
-import { SignedZone, type Denial } from '../dns/dnssec/signed-zone.js';
-import { DAY } from '../dns/dnssec/window.js';
+import type { SigningKey } from '../dns/dnssec/key.js';
+import { keyTag } from '../dns/dnssec/keytag.js';
+import type { ActiveKeys } from '../dns/dnssec/sign.js';
+import { SignedZone, type Denial, type ZoneKeys } from '../dns/dnssec/signed-zone.js';
+import { DAY, epochStepOf, signingEpoch } from '../dns/dnssec/window.js';
+import type { DnskeyData } from '../dns/rdata/dnskey.js';
+import { rdataBytes } from '../dns/rdata/index.js';
 import { nameToText, type Name } from '../dns/name.js';
 import type { Zone } from '../dns/zone.js';
 import { askDs } from './ds-check.js';
@@ -62,6 +67,8 @@ export class Dnssec {
   /** Key sets that could not be read or made: their zones are served unsigned, and logged. */
   private readonly broken = new Map<string, string>();
   private readonly wrapped = new WeakMap<Zone, SignedZone>();
+  /** When tick last looked at the zones' signing epochs. */
+  private epochLook: number;
 
   constructor(
     private readonly config: DnssecConfig,
@@ -72,6 +79,7 @@ export class Dnssec {
     this.stores = new SignatureStores(now);
     this.keys = new KeyStore(stateDir);
     this.policy = policyOf(config);
+    this.epochLook = now();
   }
 
   isSigned(input: ZoneInput): boolean {
@@ -133,6 +141,31 @@ export class Dnssec {
     return signed;
   };
 
+  /**
+   * What the zone's signatures stand for, as part of what its serial stands for (reload.ts):
+   * the keys published (DNSKEY, CDS) and signing, the denial, and the zone's signing epoch
+   * (window.ts). When it changes the serial moves on, so a secondary fetches the zone signed
+   * anew before what it holds expires. '' for a zone served unsigned.
+   */
+  servedIdentity(input: ZoneInput): string {
+    if (!this.isSigned(input)) return '';
+    const use = this.inUse.get(this.keysetOf(input));
+    if (!use) return '';
+    return `${keysIdentity(use.set.zoneKeys(input.denial ?? this.config.denial, this.config.cds), use.signer.keys)} epoch ${signingEpoch(this.now(), input.origin.key)}`;
+  }
+
+  /**
+   * Whether a signed zone's signing epoch moved on since the last look (its serial must follow).
+   * Epochs begin only on a 4-hour step (window.ts), so most looks compare two numbers, and the
+   * others go through the zones once: 100,000 zones cost a few milliseconds six times a day.
+   */
+  private epochMoved(now: number): boolean {
+    const since = this.epochLook;
+    if (epochStepOf(now) === epochStepOf(since)) return false;
+    for (const use of this.inUse.values()) for (const key of use.zones.keys()) if (signingEpoch(now, key) !== signingEpoch(since, key)) return true;
+    return false;
+  }
+
   /** After a snapshot is swapped in: the stores of zones gone are dropped, those of changed zones turn over. */
   adopt(snapshot: Snapshot): void {
     const keep = new Set<string>();
@@ -147,12 +180,12 @@ export class Dnssec {
 
   /**
    * Moves rollovers on: reads operator requests (ds-seen, roll), asks dnssec.dsCheck for DS
-   * records, makes new keys. Resolves true when the keys published or signing changed, so
-   * that a new snapshot must be built.
+   * records, makes new keys. Resolves true when the keys published or signing changed, or a
+   * signed zone's signing epoch moved on, so that a new snapshot (and serial) must be built.
    */
   async tick(): Promise<boolean> {
-    let republish = false;
     const now = this.now();
+    let republish = this.epochMoved(now);
     for (const [name, use] of this.inUse) {
       const set = use.set;
       const pending = set.pending();
@@ -186,6 +219,8 @@ export class Dnssec {
         republish = true;
       }
     }
+    // Only now: a turn that failed half-way looks at the same epochs again at the next.
+    this.epochLook = now;
     return republish;
   }
 
@@ -245,3 +280,16 @@ export class Dnssec {
 }
 
 type SigningKeyDnskey = Parameters<typeof dsOf>[1];
+
+const identities = new WeakMap<ZoneKeys, { readonly active: ActiveKeys; readonly text: string }>();
+
+/** The key tags published, for CDS, and signing: the same text while the keys are the same objects. */
+function keysIdentity(keys: ZoneKeys, active: ActiveKeys): string {
+  const known = identities.get(keys);
+  if (known?.active === active) return known.text;
+  const tags = (list: readonly DnskeyData[]): string => list.map((k) => `${k.algorithm}/${k.flags}/${keyTag(rdataBytes(k))}`).join(',');
+  const signing = (list: readonly SigningKey[]): string => list.map((k) => k.keyTag).join(',');
+  const text = `dnskey ${tags(keys.dnskeys)} cds ${tags(keys.cds)} ksk ${signing(active.keySigning)} zsk ${signing(active.zoneSigning)} denial ${keys.denial}`;
+  identities.set(keys, { active, text });
+  return text;
+}

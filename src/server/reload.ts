@@ -15,7 +15,7 @@ import { nameToText, type Name } from '../dns/name.js';
 import type { Dnssec } from './dnssec.js';
 import { logDiagnostics } from './diagnostics-log.js';
 import type { SnapshotHolder } from './holder.js';
-import { chooseSerial, contentDigest, zoneKey, type SerialRecord } from './serials.js';
+import { chooseSerial, contentDigest, serialAfter, servedDigest, zoneKey, type SerialRecord } from './serials.js';
 import { buildSnapshotSliced, type Snapshot, type ZoneInput } from './snapshot.js';
 import { inBatches, type StateDir } from './state.js';
 import { loadZones, sha256, type LoadedZones, type ParseCache } from './zonefiles.js';
@@ -118,6 +118,8 @@ export class ZoneReloader {
   private readonly cache: ParseCache = new Map();
   private running: Promise<ReloadSummary> | undefined;
   private again = false;
+  private republishing: Promise<void> | undefined;
+  private republishAgain = false;
   /** Counts loads, so a republish that a reload overtook is not swapped in. */
   private generation = 0;
   private serials = new Map<string, SerialRecord>();
@@ -224,14 +226,93 @@ export class ZoneReloader {
 
   /**
    * A snapshot of the zones in service, built again without reading any file, and swapped in:
-   * for what changes with time alone (an old PACC digest whose TTL has passed).
+   * for what changes with time alone (an old PACC digest whose TTL has passed, a signing epoch
+   * or key rollover step). A zone served differently gets a new serial, as at a reload, so
+   * that secondaries are told (NOTIFY) and fetch it.
    */
-  async republish(): Promise<void> {
+  republish(): Promise<void> {
+    // One at a time (the PACC timer and the rollover timer both ask): two built from the same
+    // zones could each choose a serial, and the later swap serve the smaller.
+    if (this.republishing) {
+      this.republishAgain = true;
+      return this.republishing;
+    }
+    this.republishing = (async () => {
+      try {
+        do {
+          this.republishAgain = false;
+          await this.republishOnce();
+        } while (this.republishAgain);
+      } finally {
+        this.republishing = undefined;
+      }
+    })();
+    return this.republishing;
+  }
+
+  private async republishOnce(): Promise<void> {
     if (this.running) return; // the reload under way builds from the same zones, later
     const generation = this.generation;
-    const snapshot = await buildSnapshotSliced(this.inputs([...this.served.values()].map((z) => z.content)), this.cacheSize, this.options.dnssec?.wrap);
+    const next = new Map(this.served);
+    const serials = new Overlay(this.serials);
+    const inputs = this.servedInputs(next, serials, this.inputs([...next.values()].map((z) => z.content)));
+    const snapshot = await buildSnapshotSliced(inputs, this.cacheSize, this.options.dnssec?.wrap);
     const holder = this.holder();
-    if (holder && generation === this.generation && !this.running) this.swap(holder, snapshot);
+    if (!holder || generation !== this.generation || this.running) return;
+    this.served = next;
+    if (serials.apply()) this.serialsDirty = true;
+    this.swap(holder, snapshot);
+    this.writeState();
+  }
+
+  /**
+   * The snapshot's inputs for the zones of `next`. What serving adds to a zone's content (the
+   * PACC digests published, its DNSSEC keys and signing epoch) is part of what its serial
+   * stands for: when that changes while the serial does not, the serial moves on (through the
+   * state, so it only grows), for secondaries see a change only by its serial (RFC 1996 §1).
+   * `inputs` are those of `next` as it is; the inputs are made again only if a serial moved.
+   */
+  private servedInputs(next: Map<string, ServedZone>, serials: Overlay, inputs: readonly ZoneInput[]): readonly ZoneInput[] {
+    const nowMs = Date.now();
+    let moved = 0;
+    const fixed = new Names();
+    for (const input of inputs) {
+      const served = next.get(input.origin.key);
+      if (!served) continue; // the catalog zone: its serial follows its membership (catalog-zone.ts)
+      const key = zoneKey(input.origin);
+      const identity = servedDigest(this.identityOf(input));
+      const known = serials.get(key);
+      if ((known?.served ?? '') === identity) continue;
+      const content = served.content;
+      // A serial new in this plan (or a zone never served) carries the change already.
+      const sameSerial = serials.original(key)?.serial === content.serial;
+      if (!sameSerial || content.serialPolicy === 'fixed') {
+        if (sameSerial && known?.served !== undefined) fixed.add(input.origin);
+        serials.set(key, record(content.serial, served.digest, identity));
+        continue;
+      }
+      const serial = serialAfter(content.serialPolicy, content.serial, nowMs);
+      next.set(input.origin.key, { ...served, content: content.withSerial(serial) });
+      serials.set(key, record(serial, served.digest, identity));
+      moved++;
+    }
+    if (fixed.count > 0) {
+      // One line for all of them: a `zones:` list with a fixed serial would otherwise log one per zone each epoch.
+      this.log.warn(
+        { zones: fixed.count, first: fixed.names },
+        `${fixed.count === 1 ? `zone ${fixed.names[0]}` : `${fixed.count} zones (${fixed.names.slice(0, 5).join(', ')}${fixed.count > 5 ? ', …' : ''})`} served differently (PACC digest, DNSSEC keys or re-signing) with a fixed serial: secondaries keep the old version, and a signed zone's signatures expire there; write serial: auto (or raise the serial)`,
+      );
+    }
+    if (moved === 0) return inputs;
+    this.log.info({ zones: moved }, 'new serials for zones served differently (PACC digest, DNSSEC keys or signing epoch)');
+    return this.inputs([...next.values()].map((z) => z.content));
+  }
+
+  /** What serving adds to a zone's content, as text: the PACC digests published, the DNSSEC signing identity. */
+  private identityOf(input: ZoneInput): string {
+    const digests = input.autoconfigZone?.digests;
+    const signing = this.options.dnssec?.servedIdentity(input) ?? '';
+    return digests?.length ? `pacc ${digests.join(' ')}${signing ? `\n${signing}` : ''}` : signing;
   }
 
   /** The one-step swap; then the signature stores follow the zones now served, and onSwap. */
@@ -415,9 +496,11 @@ export class ZoneReloader {
   /** Builds the snapshot of the plan and makes it what is served. */
   private async apply(plan: Plan): Promise<Snapshot> {
     this.generation++;
-    const inputs = this.inputs([...plan.next.values()].map((z) => z.content));
-    // The key sets of the signed zones are read (or made) before the snapshot wraps them.
-    await this.options.dnssec?.prepare(inputs);
+    // The key sets of the signed zones are read (or made) before the snapshot wraps them, and
+    // before the serials that follow their keys are decided.
+    const first = this.inputs([...plan.next.values()].map((z) => z.content));
+    await this.options.dnssec?.prepare(first);
+    const inputs = this.servedInputs(plan.next, plan.serials, first);
     const snapshot = await buildSnapshotSliced(inputs, this.cacheSize, this.options.dnssec?.wrap);
     this.served = plan.next;
     if (plan.serials.apply()) this.serialsDirty = true;
@@ -432,15 +515,15 @@ export class ZoneReloader {
     return summary;
   }
 
-  /** Serials, then last-known-good copies of the files accepted whole, then copies of files gone. */
-  private writeState(loaded: Files, accepted: readonly string[]): void {
+  /** Serials, then last-known-good copies of the files accepted whole, then copies of files gone (after a load). */
+  private writeState(loaded?: Files, accepted: readonly string[] = []): void {
     if (this.state.unwritable) return;
     const serials = this.serialsDirty ? this.serials : undefined;
     this.serialsDirty = false;
     this.writing = this.writing.then(async () => {
       try {
         if (serials) await this.state.writeSerials(serials);
-        await this.writeLastGood(loaded, accepted);
+        if (loaded) await this.writeLastGood(loaded, accepted);
       } catch (e) {
         this.log.warn({ state: this.state.dir, err: (e as Error).message }, `state: cannot write ${this.state.dir}: ${(e as Error).message}; a restart may serve older versions`);
         if (serials) this.serialsDirty = true;
@@ -488,6 +571,10 @@ class Overlay {
   get(key: string): SerialRecord | undefined {
     return this.changes.get(key) ?? this.history.get(key);
   }
+  /** The record as the history holds it, before these changes. */
+  original(key: string): SerialRecord | undefined {
+    return this.history.get(key);
+  }
   set(key: string, r: SerialRecord): void {
     this.changes.set(key, r);
   }
@@ -503,12 +590,12 @@ class Overlay {
  * 100,000 of them need not hold 100,000 equal records.
  */
 const records = new Map<string, SerialRecord>();
-function record(serial: number, digest: string): SerialRecord {
-  const key = `${serial} ${digest}`;
+function record(serial: number, digest: string, served = ''): SerialRecord {
+  const key = `${serial} ${digest} ${served}`;
   let r = records.get(key);
   if (!r) {
     if (records.size > 10_000) records.clear();
-    records.set(key, (r = { serial, digest }));
+    records.set(key, (r = served ? { serial, digest, served } : { serial, digest }));
   }
   return r;
 }

@@ -20,6 +20,11 @@ import { typeToText } from '../dns/types.js';
 export interface SerialRecord {
   readonly serial: number;
   readonly digest: string;
+  /**
+   * A digest of what serving adds to the content (servedDigest): the PACC digest TXTs
+   * published, and for a signed zone its keys and signing epoch. Absent when it adds nothing.
+   */
+  readonly served?: string;
 }
 
 /** RFC 1982 §3.2: `a` is greater than `b` in serial number arithmetic (32 bits). */
@@ -132,7 +137,29 @@ export function chooseSerial(zone: ZoneContent, digest: string, before: SerialRe
     return { serial };
   }
   if (before && before.digest === digest) return { serial: before.serial };
-  const candidate = zone.serialPolicy === 'dateserial' ? dateSerialOf(nowMs) : Math.floor(nowMs / 1000) >>> 0;
-  if (!before || serialGreater(candidate, before.serial)) return { serial: candidate };
-  return { serial: serialNext(before.serial) };
+  return { serial: serialAfter(zone.serialPolicy, before?.serial, nowMs) };
+}
+
+/** A new serial under `serial: auto` or `dateserial`: from the clock, or past the last one if that is not larger. */
+export function serialAfter(policy: 'auto' | 'dateserial', last: number | undefined, nowMs: number): number {
+  const candidate = policy === 'dateserial' ? dateSerialOf(nowMs) : Math.floor(nowMs / 1000) >>> 0;
+  if (last === undefined || serialGreater(candidate, last)) return candidate;
+  return serialNext(last);
+}
+
+const servedDigests = new Map<string, string>();
+
+/**
+ * The digest of what serving adds to a zone (its identity text: PACC digests, DNSSEC keys and
+ * epoch), as the state keeps it; '' for nothing added. Few distinct texts: each hashed once.
+ */
+export function servedDigest(identity: string): string {
+  if (identity === '') return '';
+  let d = servedDigests.get(identity);
+  if (d === undefined) {
+    if (servedDigests.size >= 10_000) servedDigests.clear();
+    d = createHash('sha256').update(identity).digest('hex').slice(0, 16);
+    servedDigests.set(identity, d);
+  }
+  return d;
 }

@@ -312,10 +312,12 @@ function controlHandler(ctx: {
   };
 }
 
-/** Runs Dnssec.tick every ten minutes (and when asked), and builds a new snapshot when keys changed. */
+/** Runs Dnssec.tick every ten minutes (and when asked), and builds a new snapshot when keys changed or a signing epoch moved on. */
 class RolloverTimer {
   private readonly timer: NodeJS.Timeout;
   private running: Promise<void> | undefined;
+  /** A republish asked for and not done (it failed): tried again at the next turn, for serials must follow. */
+  private owed = false;
 
   constructor(
     private readonly dnssec: Dnssec,
@@ -330,7 +332,11 @@ class RolloverTimer {
   now(): Promise<void> {
     this.running ??= (async () => {
       try {
-        if (await this.dnssec.tick()) await this.reloader.republish();
+        if (await this.dnssec.tick()) this.owed = true;
+        if (this.owed) {
+          await this.reloader.republish();
+          this.owed = false;
+        }
       } catch (e) {
         this.log.error({ err: e }, 'bug: DNSSEC rollover step failed');
       } finally {

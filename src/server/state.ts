@@ -5,7 +5,8 @@
 //   last-good/SHA256SUMS the digest of each copy, in sha256sum's format (`sha256sum -c` checks
 //                        them): what is there without reading 10,000 copies, and a copy that
 //                        does not match is reported and not used
-//   serials              each zone's serial and content digest, one line per zone (serials.ts)
+//   serials              each zone's serial, content digest and (when serving adds to it) served
+//                        digest, one line per zone (serials.ts)
 //   control.sock         the control socket, unless placed elsewhere (control.ts)
 //   README               what this is
 // Kept free for the next steps: keys/ (DNSSEC), journal/ (IXFR history).
@@ -28,8 +29,9 @@ const README = `This is discodns's state directory. discodns writes it; you may 
 last-good/   the last accepted version of each zone definition file, and SHA256SUMS (check
              them with sha256sum -c). When a file is rejected at start-up (a syntax error, a
              bad value), its zones are served from this copy.
-serials      each zone's SOA serial and a digest of its content. A serial only grows: the
-             same content keeps its serial, changed content gets a larger one.
+serials      each zone's SOA serial and a digest of its content (and of what serving adds:
+             PACC digests, DNSSEC keys, signing epoch). A serial only grows: the same content
+             keeps its serial, changed content gets a larger one.
 control.sock the socket \`discodns ctl\` talks to (unless configured elsewhere).
 
 Deleting this directory loses no zone data: the zone files are the source. It loses the
@@ -38,8 +40,8 @@ last-known-good copies (a broken file then serves nothing until fixed) and the s
 `;
 
 const SERIALS_HEADER = `# discodns: the serial served for each zone and a digest of the content it was served for.
-# A zone whose content digest changes gets a larger serial. Written by discodns.
-# zone serial digest
+# A zone whose content (or served-digest: PACC digests, DNSSEC keys, signing epoch) changes gets a larger serial.
+# zone serial digest [served-digest]    (written by discodns)
 `;
 
 export interface Hooks {
@@ -166,8 +168,8 @@ export class StateDir {
         const pair = space > at && space < end ? bytes.toString('latin1', space + 1, end) : '';
         let r = shared.get(pair);
         if (!r) {
-          const m = /^(\d{1,10}) ([0-9a-f]{16})$/.exec(pair);
-          if (m && Number(m[1]) <= 0xffffffff) shared.set(pair, (r = { serial: Number(m[1]), digest: m[2]! }));
+          const m = /^(\d{1,10}) ([0-9a-f]{16})(?: ([0-9a-f]{16}))?$/.exec(pair);
+          if (m && Number(m[1]) <= 0xffffffff) shared.set(pair, (r = { serial: Number(m[1]), digest: m[2]!, ...(m[3] ? { served: m[3] } : {}) }));
         }
         if (r) records.set(bytes.toString('latin1', at, space), r);
         else if (bad++ === 0) firstBad = line;
@@ -181,7 +183,7 @@ export class StateDir {
   /** Replaces the serials file with these records (zone names as text, lower case). */
   async writeSerials(records: ReadonlyMap<string, SerialRecord>): Promise<void> {
     const lines: string[] = [SERIALS_HEADER];
-    for (const [zone, r] of records) lines.push(`${zone} ${r.serial} ${r.digest}\n`);
+    for (const [zone, r] of records) lines.push(r.served ? `${zone} ${r.serial} ${r.digest} ${r.served}\n` : `${zone} ${r.serial} ${r.digest}\n`);
     await writeFileAtomic(this.serialsPath, lines.join(''));
   }
 

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { name, nameToText } from '../../src/dns/name.js';
 import { formatRecord } from '../../src/dns/presentation.js';
 import { CatalogZone, memberId } from '../../src/server/catalog-zone.js';
+import { Dnssec } from '../../src/server/dnssec.js';
+import { pino } from 'pino';
 import type { ZoneInput } from '../../src/server/snapshot.js';
 
 const input = (zone: string, group?: string): ZoneInput => ({ origin: name(zone), records: [], ...(group ? { replication: { group } } : {}) });
@@ -31,5 +33,12 @@ describe('the catalog zone (RFC 9432)', () => {
     const next = catalog.input([input('a.example.'), input('b.example.', 'provider-a'), input('c.example.')]);
     expect(catalog.serial).toBe(1001);
     expect(next.records.map((r) => nameToText(r.owner))).toContain(`${memberId(name('c.example.'))}.zones.catalog.invalid.`);
+  });
+
+  it('is served unsigned with dnssec.enabled: its serial follows the membership alone, so signatures would expire at the secondaries', () => {
+    const catalog = new CatalogZone('catalog.invalid', () => 1000);
+    const dnssec = new Dnssec({ enabled: true, algorithm: 13, keys: 'csk', denial: 'nsec', cds: 'always', zskLifetime: 0, kskLifetime: 0, parentDsTtl: 3600, dsCheck: '' }, '/nonexistent', pino({ level: 'silent' }));
+    expect(dnssec.isSigned(input('a.example.'))).toBe(true);
+    expect(dnssec.isSigned(catalog.input([input('a.example.')]))).toBe(false);
   });
 });

@@ -129,6 +129,25 @@ describe('state files', () => {
     expect(read.problem).toMatch(/serials: 2 lines could not be read \(the first: line 5\); 1 zones read/);
   });
 
+  it('serials with a served digest (PACC digests, DNSSEC keys and epoch) round-trip; a file of two fields a line is still read', async () => {
+    const state = StateDir.open(temp());
+    const records = new Map([
+      ['signed.example.', { serial: 2026120601, digest: '0123456789abcdef', served: 'aaaaaaaaaaaaaaaa' }],
+      ['plain.example.', { serial: 7, digest: 'fedcba9876543210' }],
+    ]);
+    await state.writeSerials(records);
+    const text = readFileSync(state.serialsPath, 'utf8');
+    expect(text).toContain('\nsigned.example. 2026120601 0123456789abcdef aaaaaaaaaaaaaaaa\n');
+    expect(text).toContain('\nplain.example. 7 fedcba9876543210\n');
+    expect(state.readSerials()).toEqual({ records });
+    // Written by a version before served digests: the same records, none with one.
+    writeFileSync(state.serialsPath, '# zone serial digest\nsigned.example. 2026120601 0123456789abcdef\nplain.example. 7 fedcba9876543210\n');
+    expect(state.readSerials()).toEqual({ records: new Map([['signed.example.', { serial: 2026120601, digest: '0123456789abcdef' }], ['plain.example.', { serial: 7, digest: 'fedcba9876543210' }]]) });
+    // A third field that is not a digest is a line that cannot be read, as any other.
+    writeFileSync(state.serialsPath, 'signed.example. 2026120601 0123456789abcdef nothex!!nothex!!\n');
+    expect(state.readSerials().problem).toMatch(/serials: 1 line could not be read \(the first: line 1\)/);
+  });
+
   it('a missing state is an empty history; one that cannot be created is reported, not fatal', () => {
     const state = StateDir.open(join(temp(), 'new', 'state'));
     expect(state.unwritable).toBeUndefined();

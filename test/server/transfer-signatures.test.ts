@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { SignedZone } from '../../src/dns/dnssec/signed-zone.js';
 import { signedZoneRRsets } from '../../src/dns/dnssec/zone-records.js';
-import { DAY, EPOCH_MARGIN, epochEnd, LIFETIME, signingEpoch, SIGNING_EPOCH, transferExpiresAfter } from '../../src/dns/dnssec/window.js';
+import { DAY, EPOCH_MARGIN, epochEnd, epochStepOf, LIFETIME, signingEpoch, SIGNING_EPOCH, transferExpiresAfter } from '../../src/dns/dnssec/window.js';
 import { name } from '../../src/dns/name.js';
 import { RRType } from '../../src/dns/types.js';
 import { buildZone } from '../../src/dns/zone.js';
@@ -40,6 +40,12 @@ describe('signing epochs (window.ts)', () => {
     expect(t - 3600 + LIFETIME).toBeGreaterThan(transferExpiresAfter(t, origin.key));
     const phases = new Set(['a.example.', 'b.example.', 'c.example.', 'd.example.', 'e.example.'].map((z) => epochEnd(t, name(z).key) % SIGNING_EPOCH));
     expect(phases.size).toBeGreaterThan(1);
+    // Every epoch begins on a step of the clock: the rollover timer looks through the zones only
+    // when the step moved on (dnssec.ts epochMoved).
+    for (const z of ['a.example.', 'b.example.', 'c.example.', 'd.example.', 'e.example.']) {
+      const end = epochEnd(t, name(z).key);
+      expect(epochStepOf(end)).toBe(epochStepOf(end - 1) + 1);
+    }
   });
 });
 

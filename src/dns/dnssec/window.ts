@@ -57,6 +57,14 @@ export function signingEpoch(now: number, originKey: string): number {
   return Math.floor((now - epochPhase(originKey)) / SIGNING_EPOCH);
 }
 
+/**
+ * The step of the clock at `now`: every zone's epoch begins on a multiple of EPOCH_STEP (its
+ * phase is one, and SIGNING_EPOCH too), so no zone's epoch moves while the step stays the same.
+ */
+export function epochStepOf(now: number): number {
+  return Math.floor(now / EPOCH_STEP);
+}
+
 /** When the zone's signing epoch at `now` ends (seconds). */
 export function epochEnd(now: number, originKey: string): number {
   return (signingEpoch(now, originKey) + 1) * SIGNING_EPOCH + epochPhase(originKey);
