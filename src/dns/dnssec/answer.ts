@@ -6,7 +6,7 @@
 // interval costs no signing work at all.
 
 import { findZone, type Catalog } from '../catalog.js';
-import type { LookupResult } from '../lookup.js';
+import { dsZone, type LookupResult } from '../lookup.js';
 import type { Name } from '../name.js';
 import { rdataTarget } from '../rdata/index.js';
 import type { RRset } from '../records.js';
@@ -69,7 +69,7 @@ export interface SignedAnswer {
  * only (RFC 9824 §3.3: no proof that a closer name does not exist is then needed).
  */
 function part(catalog: Catalog, rrset: RRset, zone?: Zone): Part {
-  const z = zone ?? findZone(catalog, rrset.owner.key);
+  const z = zone ?? (rrset.type === RRType.DS ? dsZone(catalog, rrset.owner.key) : findZone(catalog, rrset.owner.key));
   const signed = z && isSigned(z) && isSignedData(z, rrset) ? z : undefined;
   if (signed && rrset.wildcard) return signed.keys.denial === 'compact' ? { rrset, zone: signed, how: 'once' } : { rrset, zone: signed, how: 'kept', signedAs: rrset.wildcard };
   return { rrset, zone: signed, how: 'kept' };
