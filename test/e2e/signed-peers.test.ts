@@ -10,6 +10,9 @@
 //   (RFC 4035 §3.1.4, §5.2). unbound, with stubs for the parent and the children, validates the
 //   chain into the secure child through the DS discodns serves (AD), and finds the insecure
 //   child's answers insecure, not bogus.
+// - One discodns serving the parent and both children answers DS at a child's apex from the
+//   parent (RFC 4035 §3.1.4.1): delv walks the whole chain from it, unbound validates the secure
+//   child and finds the unsigned one insecure (before, both were SERVFAIL: the child's NODATA).
 // - Knot, a plain secondary (no dnssec-signing), transfers the zone over TSIG and serves it
 //   unchanged: the same serial, discodns's own signatures, answers delv fully validates, and DO=1
 //   answers around the cuts equal to discodns's record for record.
@@ -19,7 +22,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../support/cli.js';
@@ -32,7 +35,7 @@ const ZONE = 'parent.example.';
 const SECRET = randomBytes(32).toString('base64');
 
 /** The parent: services, glue for both cuts, and a DS (the child's real one) at the secure cut. */
-const parentYaml = (childDs: string): string => `zone: parent.example
+const parentYaml = (childDs: string, glue = true): string => `zone: parent.example
 dnssec: on
 nameservers: [ns1]
 soa: { serial: 2026120601 }
@@ -40,9 +43,7 @@ external: [elsewhere.example]
 hosts:
   ns1: 192.0.2.53
   mail: [192.0.2.10, 2001:db8::10]
-  ns1.secure: 192.0.2.60
-  ns1.insecure: [192.0.2.61, 2001:db8::61]
-mx: [mail]
+${glue ? '  ns1.secure: 192.0.2.60\n  ns1.insecure: [192.0.2.61, 2001:db8::61]\n' : ''}mx: [mail]
 services:
   imaps: mail
   submissions: mail:465
@@ -80,7 +81,10 @@ const tools = {
 let dir: string;
 let parent: RunningDiscodns | undefined;
 let children: RunningDiscodns | undefined;
+/** The parent and both children in one server (glue then belongs to the children's definitions). */
+let together: RunningDiscodns | undefined;
 let unbound: Unbound | undefined;
+let unboundTogether: Unbound | undefined;
 let knot: Secondary | undefined;
 /** `discodns ds parent.example`: the DS line, the anchor of every validator here. */
 let anchorDs: string;
@@ -163,9 +167,20 @@ beforeAll(async () => {
   if (exportRun.code !== 0) throw new Error(`export --signed: ${exportRun.stderr}`);
   exported = exportRun.stdout;
 
-  [parent, children] = await Promise.all([
+  // The same zones and keys in one server.
+  const togetherZones = path.join(dir, 'together');
+  mkdirSync(togetherZones);
+  writeFileSync(path.join(togetherZones, 'parent.yaml'), parentYaml(childDs.split('\t')[4]!, false));
+  writeFileSync(path.join(togetherZones, 'secure.yaml'), SECURE_CHILD);
+  writeFileSync(path.join(togetherZones, 'insecure.yaml'), INSECURE_CHILD);
+  for (const [state, zone] of [['state', 'parent.example'], ['child-state', 'secure.parent.example']] as const) {
+    cpSync(path.join(dir, state, 'keys', zone), path.join(dir, 'together-state', 'keys', zone), { recursive: true });
+  }
+
+  [parent, children, together] = await Promise.all([
     startDiscodns(parentZones, ['--state', path.join(dir, 'state'), '--config', config]),
     startDiscodns(childZones, ['--state', path.join(dir, 'child-state')]),
+    startDiscodns(togetherZones, ['--state', path.join(dir, 'together-state')]),
   ]);
   const started = await Promise.allSettled([
     tools.unbound
@@ -176,14 +191,16 @@ beforeAll(async () => {
         ])
       : undefined,
     tools.knot ? startKnotSecondary({ primaryPort: parent.port, keyName: 'xfr', secret: SECRET, zones: [ZONE] }) : undefined,
+    tools.unbound ? startUnbound([anchorDs], [{ zone: ZONE, port: together.port }]) : undefined,
   ]);
   if (started[0].status === 'fulfilled') unbound = started[0].value;
   if (started[1].status === 'fulfilled') knot = started[1].value;
+  if (started[2].status === 'fulfilled') unboundTogether = started[2].value;
   for (const s of started) if (s.status === 'rejected') throw s.reason;
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([unbound?.stop(), knot?.stop(), parent?.stop(), children?.stop()]);
+  await Promise.all([unbound?.stop(), unboundTogether?.stop(), knot?.stop(), parent?.stop(), children?.stop(), together?.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -286,6 +303,30 @@ describe.skipIf(!tools.unbound)('unbound (anchor for parent.example, stubs to th
   ])('$what: $q $type → $status, AD $ad', ({ q, type, status, ad }) => {
     const r = dig(unbound!.port, q, type);
     expect(r.status, `${r.text}\n${unbound!.log.join('')}`).toBe(status);
+    if (ad) expect(r.flags, r.text).toContain('ad');
+    else expect(r.flags, r.text).not.toContain('ad');
+  });
+});
+
+// RFC 4035 §3.1.4.1: a server authoritative for the parent and the child answers DS from the
+// parent; delv, asking everything of that one server, then walks the whole chain.
+describe('one server for the parent and both children: DS comes from the parent', () => {
+  it.skipIf(!tools.delv).each([
+    { q: 'www.secure.parent.example.', type: 'A', want: /^; fully validated\nwww\.secure/m, what: 'the secure child, through the parent\'s DS' },
+    { q: 'secure.parent.example.', type: 'DS', want: /^; fully validated\nsecure\.parent\.example\.\s.*\tDS\t/m, what: 'the DS at the secure child\'s apex' },
+    { q: 'insecure.parent.example.', type: 'DS', want: /^; negative response, fully validated/m, what: 'no DS at the unsigned child\'s apex' },
+    { q: 'www.insecure.parent.example.', type: 'A', want: /^; unsigned answer\nwww\.insecure/m, what: 'the unsigned child, proven insecure' },
+  ])('delv: $what ($q $type)', ({ q, type, want }) => {
+    expect(delv(together!.port, delvAnchors, ZONE, q, type)).toMatch(want);
+  });
+
+  it.skipIf(!tools.unbound).each([
+    { q: 'www.secure.parent.example.', type: 'A', ad: true },
+    { q: 'nope.secure.parent.example.', type: 'A', ad: true },
+    { q: 'www.insecure.parent.example.', type: 'A', ad: false },
+  ])('unbound, one stub for parent.example: $q $type answered, AD $ad', ({ q, type, ad }) => {
+    const r = dig(unboundTogether!.port, q, type);
+    expect(r.status, `${r.text}\n${unboundTogether!.log.join('')}`).toBe(q.startsWith('nope') ? 'NXDOMAIN' : 'NOERROR');
     if (ad) expect(r.flags, r.text).toContain('ad');
     else expect(r.flags, r.text).not.toContain('ad');
   });
