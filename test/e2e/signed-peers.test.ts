@@ -15,7 +15,8 @@
 //   child and finds the unsigned one insecure (before, both were SERVFAIL: the child's NODATA).
 // - Knot, a plain secondary (no dnssec-signing), transfers the zone over TSIG and serves it
 //   unchanged: the same serial, discodns's own signatures, answers delv fully validates, and DO=1
-//   answers around the cuts equal to discodns's record for record.
+//   answers around the cuts equal to discodns's record for record; a change arrives by NOTIFY
+//   and an AXFR-style IXFR and validates there too.
 // Each of these fails when discodns drops the NSEC from an insecure referral, signs the NS set at
 // a cut or the glue, links glue into the NSEC chain, lists DS at a cut without one, or leaves a DS
 // unsigned (checked by breaking each in src/ once).
@@ -29,6 +30,7 @@ import { cli, tempDir } from '../support/cli.js';
 import { startDiscodns, type RunningDiscodns } from '../support/discodns.js';
 import { installed } from '../support/dnssec.js';
 import { servedSerial, startKnotSecondary, waitFor, type Secondary } from '../support/secondaries.js';
+import { freePort } from '../support/knot.js';
 import { delv, dig, startUnbound, type Unbound } from '../support/unbound.js';
 
 const ZONE = 'parent.example.';
@@ -86,6 +88,9 @@ let together: RunningDiscodns | undefined;
 let unbound: Unbound | undefined;
 let unboundTogether: Unbound | undefined;
 let knot: Secondary | undefined;
+let knotPort: number;
+let parentZones: string;
+let childDsText: string;
 /** `discodns ds parent.example`: the DS line, the anchor of every validator here. */
 let anchorDs: string;
 /** The anchor as a file of DS lines (ldns-verify-zone -k, drill -k) and as delv's trust-anchors. */
@@ -138,7 +143,7 @@ function flipOneBit(text: string, owner: string, covered: string): string {
 beforeAll(async () => {
   dir = tempDir({}, 'discodns-signed-peers-');
   const childZones = path.join(dir, 'children');
-  const parentZones = path.join(dir, 'parent');
+  parentZones = path.join(dir, 'parent');
   mkdirSync(childZones);
   mkdirSync(parentZones);
   writeFileSync(path.join(childZones, 'secure.yaml'), SECURE_CHILD);
@@ -146,13 +151,15 @@ beforeAll(async () => {
   const childArgs = ['--zones', childZones, '--state', path.join(dir, 'child-state')];
   const childDs = (await cli(['ds', 'secure.parent.example', ...childArgs])).stdout.split('\n').find((l) => l.includes('\tDS\t'));
   if (!childDs) throw new Error('discodns ds secure.parent.example printed no DS');
-  writeFileSync(path.join(parentZones, 'parent.yaml'), parentYaml(childDs.split('\t')[4]!));
+  childDsText = childDs.split('\t')[4]!;
+  writeFileSync(path.join(parentZones, 'parent.yaml'), parentYaml(childDsText));
 
   const keyFile = path.join(dir, 'xfr.key');
   writeFileSync(keyFile, `key "xfr" {\n\talgorithm hmac-sha256;\n\tsecret "${SECRET}";\n};\n`);
   chmodSync(keyFile, 0o600);
   const config = path.join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ tsig: { keyFiles: [keyFile] }, transfer: { allow: ['127.0.0.1', 'key xfr'] } }));
+  knotPort = await freePort();
+  writeFileSync(config, JSON.stringify({ tsig: { keyFiles: [keyFile] }, transfer: { allow: ['127.0.0.1', 'key xfr'] }, notify: [{ address: '127.0.0.1', port: knotPort, key: 'xfr' }] }));
   const parentArgs = ['--zones', parentZones, '--state', path.join(dir, 'state'), '--config', config];
 
   const ds = await cli(['ds', ZONE, ...parentArgs]);
@@ -190,7 +197,7 @@ beforeAll(async () => {
           { zone: 'insecure.parent.example.', port: children.port },
         ])
       : undefined,
-    tools.knot ? startKnotSecondary({ primaryPort: parent.port, keyName: 'xfr', secret: SECRET, zones: [ZONE] }) : undefined,
+    tools.knot ? startKnotSecondary({ primaryPort: parent.port, keyName: 'xfr', secret: SECRET, zones: [ZONE], port: knotPort }) : undefined,
     tools.unbound ? startUnbound([anchorDs], [{ zone: ZONE, port: together.port }]) : undefined,
   ]);
   if (started[0].status === 'fulfilled') unbound = started[0].value;
@@ -384,4 +391,32 @@ describe.skipIf(!tools.knot)('Knot as a plain secondary of the signed zone (TSIG
     };
     expect(view(parent!.port)).toEqual(view(knot!.port));
   });
+});
+
+// Last: it changes the parent. RFC 1996 NOTIFY, then the transfer (IXFR of a signed zone is
+// answered whole, AXFR-style, RFC 1995 §4): Knot serves the new version, still discodns's.
+describe.skipIf(!tools.knot)('a change of the signed zone reaches Knot', () => {
+  it('within 5 s of the reload, with the new serial, and its new data and new NSEC validate', async () => {
+    const yaml = parentYaml(childDsText).replace('serial: 2026120601', 'serial: 2026120602').replace('  submissions: mail:465\n', '  submissions: mail:465\n  jmap: mail\n');
+    writeFileSync(path.join(parentZones, 'parent.yaml'), yaml);
+    const reloads = parent!.stdout.filter((l) => l.includes('"msg":"reloaded')).length;
+    process.kill(parent!.pid, 'SIGHUP');
+    expect(await waitFor(10_000, async () => (parent!.stdout.filter((l) => l.includes('"msg":"reloaded')).length > reloads ? true : undefined))).toBe(true);
+    expect(await servedSerial(parent!.port, ZONE)).toBe(2026120602);
+    const took = await waitFor(5000, async () => ((await servedSerial(knot!.port, ZONE)) === 2026120602 ? true : undefined));
+    expect(took, `Knot did not serve serial 2026120602 within 5 s\n${await knot!.log()}`).toBe(true);
+    const log = await knot!.log();
+    expect(log).toMatch(/\[parent\.example\.\] notify, incoming, .*serial 2026120602/);
+    expect(log).toMatch(/\[parent\.example\.\] IXFR, incoming, .*AXFR-style IXFR/);
+    expect(delv(knot!.port, delvAnchors, ZONE, '_jmap._tcp.parent.example.', 'SRV')).toMatch(/^; fully validated/m);
+    // The NSEC chain changed with the new name: the denial of a name beside it still validates.
+    expect(delv(knot!.port, delvAnchors, ZONE, '_a._tcp.parent.example.', 'SRV')).toMatch(/^; negative response, fully validated/m);
+    for (const [q, t] of [['_jmap._tcp.parent.example.', 'SRV'], ['_a._tcp.parent.example.', 'SRV'], ['insecure.parent.example.', 'DS']] as const) {
+      const view = (port: number) => {
+        const r = dig(port, q, t, ['+norec']);
+        return [...r.answer, ...r.authority].map((l) => l.split(/\s+/).join(' ')).sort();
+      };
+      expect(view(knot!.port)).toEqual(view(parent!.port));
+    }
+  }, 30_000);
 });
