@@ -16,7 +16,8 @@
 // - Knot, a plain secondary (no dnssec-signing), transfers the zone over TSIG and serves it
 //   unchanged: the same serial, discodns's own signatures, answers delv fully validates, and DO=1
 //   answers around the cuts equal to discodns's record for record; a change arrives by NOTIFY
-//   and an AXFR-style IXFR and validates there too.
+//   and an AXFR-style IXFR and validates there too. NSD, which serves only pre-signed zones,
+//   serves the transferred zone and delv validates it there as well.
 // Each of these fails when discodns drops the NSEC from an insecure referral, signs the NS set at
 // a cut or the glue, links glue into the NSEC chain, lists DS at a cut without one, or leaves a DS
 // unsigned (checked by breaking each in src/ once).
@@ -29,7 +30,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../support/cli.js';
 import { startDiscodns, type RunningDiscodns } from '../support/discodns.js';
 import { installed } from '../support/dnssec.js';
-import { servedSerial, startKnotSecondary, waitFor, type Secondary } from '../support/secondaries.js';
+import { servedSerial, startKnotSecondary, startNsdSecondary, waitFor, type Secondary } from '../support/secondaries.js';
 import { freePort } from '../support/knot.js';
 import { delv, dig, startUnbound, type Unbound } from '../support/unbound.js';
 
@@ -78,6 +79,7 @@ const tools = {
   drill: installed('drill'),
   unbound: installed('unbound') && installed('unbound-checkconf') && installed('dig'),
   knot: installed('knotd') && installed('knotc') && installed('delv') && installed('dig'),
+  nsd: installed('nsd') && installed('nsd-checkconf') && installed('delv'),
 };
 
 let dir: string;
@@ -88,6 +90,7 @@ let together: RunningDiscodns | undefined;
 let unbound: Unbound | undefined;
 let unboundTogether: Unbound | undefined;
 let knot: Secondary | undefined;
+let nsd: Secondary | undefined;
 let knotPort: number;
 let parentZones: string;
 let childDsText: string;
@@ -199,15 +202,17 @@ beforeAll(async () => {
       : undefined,
     tools.knot ? startKnotSecondary({ primaryPort: parent.port, keyName: 'xfr', secret: SECRET, zones: [ZONE], port: knotPort }) : undefined,
     tools.unbound ? startUnbound([anchorDs], [{ zone: ZONE, port: together.port }]) : undefined,
+    tools.nsd ? startNsdSecondary({ primaryPort: parent.port, keyName: 'xfr', secret: SECRET, zones: [ZONE] }) : undefined,
   ]);
   if (started[0].status === 'fulfilled') unbound = started[0].value;
   if (started[1].status === 'fulfilled') knot = started[1].value;
   if (started[2].status === 'fulfilled') unboundTogether = started[2].value;
+  if (started[3].status === 'fulfilled') nsd = started[3].value;
   for (const s of started) if (s.status === 'rejected') throw s.reason;
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([unbound?.stop(), unboundTogether?.stop(), knot?.stop(), parent?.stop(), children?.stop(), together?.stop()]);
+  await Promise.all([unbound?.stop(), unboundTogether?.stop(), knot?.stop(), nsd?.stop(), parent?.stop(), children?.stop(), together?.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -390,6 +395,28 @@ describe.skipIf(!tools.knot)('Knot as a plain secondary of the signed zone (TSIG
       return { status: r.status, aa: r.flags.includes('aa'), answer: norm(r.answer), authority: norm(r.authority), additional: norm(r.additional) };
     };
     expect(view(parent!.port)).toEqual(view(knot!.port));
+  });
+});
+
+// NSD serves only pre-signed zones: what discodns transfers is all it has.
+describe.skipIf(!tools.nsd)('NSD as a secondary of the signed zone', () => {
+  beforeAll(async () => {
+    const same = await waitFor(20_000, async () => ((await servedSerial(nsd!.port, ZONE)) === 2026120601 ? true : undefined));
+    expect(same, `NSD did not serve serial 2026120601\n${await nsd!.log()}`).toBe(true);
+  }, 30_000);
+
+  it.each([
+    { q: '_imaps._tcp.parent.example.', type: 'SRV', want: /^; fully validated/m },
+    { q: 'nope.parent.example.', type: 'A', want: /^; negative response, fully validated/m },
+    { q: 'secure.parent.example.', type: 'DS', want: /^; fully validated\nsecure\.parent\.example\.\s.*\tDS\t/m },
+    { q: 'insecure.parent.example.', type: 'DS', want: /^; negative response, fully validated/m },
+  ])('delv against NSD with discodns\'s anchor: $q $type', ({ q, type, want }) => {
+    expect(delv(nsd!.port, delvAnchors, ZONE, q, type)).toMatch(want);
+  });
+
+  it.skipIf(!tools.drill)('NSD\'s referral at the insecure cut carries the NSEC proof, which drill -S accepts', () => {
+    const r = run('drill', ['-S', '-k', anchorFile, '-p', String(nsd!.port), '@127.0.0.1', 'www.insecure.parent.example.', 'A']);
+    expect(r.out).toMatch(/Existence denied or verifiably insecure\n;; Chase successful/);
   });
 });
 
