@@ -55,7 +55,7 @@ const NOTHING: readonly RRset[] = Object.freeze([]);
  * query parser makes of the question) is `nameKey`, and type `qtype`.
  */
 export function lookup(catalog: Catalog, nameKey: string, qtype: number): LookupResult {
-  const zone = findZone(catalog, nameKey);
+  const zone = qtype === RRType.DS ? dsZone(catalog, nameKey) : findZone(catalog, nameKey);
   if (!zone) return { kind: 'refused' };
 
   let answer: RRset[] | undefined;
@@ -102,6 +102,19 @@ export function lookup(catalog: Catalog, nameKey: string, qtype: number): Lookup
     (answer ??= []).push(rrset);
     return { kind: 'answer', zone, answer, additional: additionalFor(catalog, rrset) };
   }
+}
+
+/**
+ * The zone a DS RRset at the name with key `key` belongs to: at the apex of a zone whose parent
+ * is served here too and delegates to it, the parent's (RFC 4035 §2.4, §3.1.4.1: the child
+ * answers DS only where it alone is served; a validator asking the parent's server for the DS
+ * must get the parent's, signed by the parent's key); else the zone enclosing the name.
+ */
+export function dsZone(catalog: Catalog, key: string): Zone | undefined {
+  const zone = findZone(catalog, key);
+  if (!zone || zone.origin.key !== key || key.length <= 1) return zone;
+  const parent = findZone(catalog, key.slice(key.charCodeAt(0) + 1));
+  return parent && delegationOf(parent, key) === 'at' ? parent : zone;
 }
 
 /** RFC 8482: ANY gets one RRset, not the node's whole contents. */

@@ -135,6 +135,21 @@ describe('RFC 4035 §3.1.3: denial of existence with NSEC', () => {
     expect(found.some((n) => covers(n, name('*.example.com.').key))).toBe(true);
     expect(expectAllSigned(m.authority, KEYS)).toBe(1 + found.length);
   });
+  it('the SOA of a negative answer: TTL min(SOA TTL, MINIMUM) (RFC 9077 §3), its RRSIG the zone\'s own over the SOA, Original TTL 3600 (RFC 4034 §3.1.4)', () => {
+    const { snapshot: s } = signedSnapshot();
+    // Ed25519 signatures are deterministic: the same bytes mean the same data signed.
+    const soaAnswer = ask(s, 'example.com.', 'SOA', { do: true }).m.answer.find((r) => r.rdata.kind === 'RRSIG')!;
+    expect(soaAnswer.rdata.kind === 'RRSIG' && soaAnswer.rdata.originalTtl).toBe(3600);
+    for (const [q, t] of [['nope.example.com.', 'A'], ['mail.example.com.', 'TXT']] as const) {
+      const { m } = ask(s, q, t, { do: true });
+      const soa = m.authority.find((r) => r.type === RRType.SOA)!;
+      const rrsig = m.authority.find((r) => r.rdata.kind === 'RRSIG' && r.rdata.typeCovered === RRType.SOA)!;
+      expect(soa.ttl).toBe(300);
+      expect(rrsig.ttl).toBe(300);
+      expect(rrsig.rdata).toEqual(soaAnswer.rdata);
+      expect(expectAllSigned(m.authority, KEYS)).toBeGreaterThanOrEqual(2);
+    }
+  });
   it('NXDOMAIN below an existing name: the wildcard under it is denied', () => {
     const { m } = ask(snapshot, 'x.mail.example.com.', 'A', { do: true });
     expect(nsecs(m).some((n) => covers(n, name('*.mail.example.com.').key))).toBe(true);

@@ -11,9 +11,14 @@ import { handlerOptions } from '../../src/server/identity.js';
 import type { Snapshot } from '../../src/server/snapshot.js';
 import { newStats } from '../../src/server/stats.js';
 import { decodeMessage, DecodeError, type DecodedMessage, type DecodedRecord } from '../../src/wire/decode.js';
-import { expectAllSigned, TEST_KEY } from '../support/dnssec.js';
+import type { SigningKey } from '../../src/dns/dnssec/key.js';
+import { SignedZone } from '../../src/dns/dnssec/signed-zone.js';
+import type { Zone } from '../../src/dns/zone.js';
+import { buildSnapshot } from '../../src/server/snapshot.js';
+import { expectAllSigned, FixedSignatures, fixedKey, TEST_KEY } from '../support/dnssec.js';
 import { buildQuery } from '../support/query.js';
-import { signedCutsSnapshot, unsignedCutsSnapshot } from '../support/signed-cuts.js';
+import { CUTS_ZONE, signedCutsSnapshot, unsignedCutsSnapshot } from '../support/signed-cuts.js';
+import { zonesFromText } from '../support/zonetext.js';
 
 const options = handlerOptions({ udpSize: 1232, nsid: '', id: '', version: '' });
 const KEYS = [TEST_KEY.dnskey];
@@ -159,5 +164,50 @@ describe('RFC 9824 compact denial: a referral still proves its delegation', () =
   it('DS at a cut without: NODATA whose NSEC lists NS alone of the cut\'s types', () => {
     const { m } = ask(snapshot, 'occluded.cuts.test.', 'DS', true);
     expect(nsecTypes(m.authority)).toEqual([[RRType.NS, RRType.RRSIG, RRType.NSEC]]);
+  });
+});
+
+describe('RFC 4035 §3.1.4.1: serving the parent and the child, DS at the child\'s apex is the parent\'s', () => {
+  const CHILD_KEY = fixedKey('discodns child key');
+  const child = (ns: string) => `@ SOA ns1 hostmaster 7 7200 3600 1209600 300\n@ NS ${ns}\n${ns} A 192.0.2.60\nwww A 192.0.2.80\n`;
+  const now = Math.floor(Date.now() / 1000);
+  const window = { inception: now - 5400, expiration: now + 14 * 86400 };
+  const signedAs = (zoneKey: SigningKey) => (_input: unknown, zone: Zone) =>
+    new SignedZone(zone, { dnskeys: [zoneKey.dnskey], cds: [], denial: 'nsec' }, new FixedSignatures({ keySigning: [zoneKey], zoneSigning: [zoneKey] }, window));
+  const snapshot = buildSnapshot(
+    zonesFromText({ 'cuts.test.': CUTS_ZONE, 'signed.cuts.test.': child('ns1'), 'unsigned.cuts.test.': child('ns1'), 'mail.cuts.test.': child('ns1') }),
+    1000,
+    (input, zone) => (zone.origin.key === key('unsigned.cuts.test.') ? zone : signedAs(zone.origin.key === key('cuts.test.') ? TEST_KEY : CHILD_KEY)(input, zone)),
+  );
+  it('DS at a secure child: the parent\'s DS, signed by the parent\'s key, AA', () => {
+    for (const dnssecOk of [true, false]) {
+      const { m } = ask(snapshot, 'signed.cuts.test.', 'DS', dnssecOk);
+      expect(m.aa).toBe(true);
+      expect(m.answer.filter((r) => r.type === RRType.DS).map((r) => r.rdata.kind === 'DS' && r.rdata.keyTag)).toEqual([12345]);
+      if (dnssecOk) expect(expectAllSigned(m.answer, KEYS)).toBe(1);
+    }
+  });
+  it('DS at an unsigned child: NODATA from the parent, its SOA and the cut\'s NSEC signed by the parent\'s key', () => {
+    const { m } = ask(snapshot, 'unsigned.cuts.test.', 'DS', true);
+    expect(m.rcode).toBe(0);
+    expect(m.aa).toBe(true);
+    expect(m.authority.filter((r) => r.type === RRType.SOA).map((r) => r.owner.key)).toEqual([key('cuts.test.')]);
+    const nsec = m.authority.filter((r) => r.type === RRType.NSEC);
+    expect(nsec.map((r) => r.owner.key)).toEqual([key('unsigned.cuts.test.')]);
+    expect(nsecTypes(nsec)).toEqual([[RRType.NS, RRType.RRSIG, RRType.NSEC]]);
+    expect(expectAllSigned(m.authority, KEYS)).toBe(2);
+  });
+  it('every other type at the child\'s apex, and DS below it, stay the child\'s', () => {
+    const soa = ask(snapshot, 'signed.cuts.test.', 'SOA', true).m;
+    expect(soa.aa).toBe(true);
+    expect(expectAllSigned(soa.answer, [CHILD_KEY.dnskey])).toBe(1);
+    const below = ask(snapshot, 'www.signed.cuts.test.', 'DS', true).m;
+    expect(below.authority.filter((r) => r.type === RRType.SOA).map((r) => r.owner.key)).toEqual([key('signed.cuts.test.')]);
+  });
+  it('a zone whose parent served here does not delegate to it answers its own DS question', () => {
+    // mail.cuts.test is a name with data in cuts.test, not a cut: the child alone is authoritative.
+    const { m } = ask(snapshot, 'mail.cuts.test.', 'DS', true);
+    expect(m.authority.filter((r) => r.type === RRType.SOA).map((r) => r.owner.key)).toEqual([key('mail.cuts.test.')]);
+    expect(expectAllSigned(m.authority, [CHILD_KEY.dnskey])).toBe(2);
   });
 });

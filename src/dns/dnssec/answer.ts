@@ -6,7 +6,7 @@
 // interval costs no signing work at all.
 
 import { findZone, type Catalog } from '../catalog.js';
-import type { LookupResult } from '../lookup.js';
+import { dsZone, type LookupResult } from '../lookup.js';
 import type { Name } from '../name.js';
 import { rdataTarget } from '../rdata/index.js';
 import type { RRset } from '../records.js';
@@ -30,6 +30,12 @@ interface Part {
    * against `*.` and the closest encloser.
    */
   readonly signedAs?: RRset;
+  /**
+   * The RRset as the zone holds it, when `rrset` is served with a lower TTL: the negative SOA
+   * (RFC 9077) carries the zone's own RRSIGs over the SOA, whose Original TTL is the zone's
+   * (RFC 4034 §3.1.4), at the TTL served. One signature for both, as secondaries serve it.
+   */
+  readonly heldAs?: RRset;
 }
 
 export interface Proof {
@@ -63,7 +69,7 @@ export interface SignedAnswer {
  * only (RFC 9824 §3.3: no proof that a closer name does not exist is then needed).
  */
 function part(catalog: Catalog, rrset: RRset, zone?: Zone): Part {
-  const z = zone ?? findZone(catalog, rrset.owner.key);
+  const z = zone ?? (rrset.type === RRType.DS ? dsZone(catalog, rrset.owner.key) : findZone(catalog, rrset.owner.key));
   const signed = z && isSigned(z) && isSignedData(z, rrset) ? z : undefined;
   if (signed && rrset.wildcard) return signed.keys.denial === 'compact' ? { rrset, zone: signed, how: 'once' } : { rrset, zone: signed, how: 'kept', signedAs: rrset.wildcard };
   return { rrset, zone: signed, how: 'kept' };
@@ -138,7 +144,7 @@ export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { ki
   });
   if (!isSigned(zone)) return negative([part(catalog, result.authority, zone)]);
   const node = zone.nodes.get(finalKey);
-  const soa: Part = { rrset: result.authority, zone, how: 'kept' };
+  const soa: Part = { rrset: result.authority, zone, how: 'kept', heldAs: zone.soa };
   // NODATA at a name that does not exist: a wildcard matched it without the type (RFC 4592).
   const wildcard = !node && result.kind === 'nodata' ? zone.nodes.get(wildcardKey(closestEncloser(zone, finalKey))) : undefined;
 
@@ -214,7 +220,9 @@ export function signProof(proof: Proof): SignedAnswer {
           ? p.zone.signatures.rrsigOnce(p.zone, p.rrset)
           : p.signedAs
             ? ownedBy(p.zone.signatures.rrsig(p.zone, p.signedAs), p.rrset.owner)
-            : p.zone.signatures.rrsig(p.zone, p.rrset);
+            : p.heldAs
+              ? withTtl(p.zone.signatures.rrsig(p.zone, p.heldAs), p.rrset.ttl)
+              : p.zone.signatures.rrsig(p.zone, p.rrset);
       out.push(rrsigs);
       for (const rd of rrsigs.rdatas) if (rd.kind === 'RRSIG' && rd.expiration < expiration) expiration = rd.expiration;
     }
@@ -226,6 +234,11 @@ export function signProof(proof: Proof): SignedAnswer {
 /** The wildcard's RRSIG set as a synthesized answer presents it: owned by the name asked (RFC 4035 §3.1.3.3). */
 function ownedBy(rrsigs: RRset, owner: Name): RRset {
   return Object.freeze({ owner, type: rrsigs.type, ttl: rrsigs.ttl, rdatas: rrsigs.rdatas });
+}
+
+/** RRSIGs at the TTL their RRset is served with (RFC 4034 §3); their Original TTL stays the zone's. */
+function withTtl(rrsigs: RRset, ttl: number): RRset {
+  return rrsigs.ttl === ttl ? rrsigs : Object.freeze({ owner: rrsigs.owner, type: rrsigs.type, ttl, rdatas: rrsigs.rdatas });
 }
 
 /** The key of the longest existing ancestor of a name that does not exist (RFC 4592 §3.3.1); the apex at worst. */
