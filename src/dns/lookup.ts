@@ -88,7 +88,7 @@ export function lookup(catalog: Catalog, nameKey: string, qtype: number): Lookup
       (answer ??= []).push(cname);
       (seen ??= new Set()).add(currentKey);
       const target = rdataTarget(cname.rdatas[0]!)!;
-      const nextZone = findZone(catalog, target.key);
+      const nextZone = qtype === RRType.DS ? dsZone(catalog, target.key) : findZone(catalog, target.key);
       // Out-of-zone target, or a loop: the chain so far is the whole answer.
       if (!nextZone || seen.has(target.key) || answer.length >= MAX_CNAME_CHAIN) return { kind: 'answer', zone, answer, additional: NOTHING };
       currentZone = nextZone;

@@ -170,14 +170,16 @@ describe('RFC 9824 compact denial: a referral still proves its delegation', () =
 describe('RFC 4035 §3.1.4.1: serving the parent and the child, DS at the child\'s apex is the parent\'s', () => {
   const CHILD_KEY = fixedKey('discodns child key');
   const child = (ns: string) => `@ SOA ns1 hostmaster 7 7200 3600 1209600 300\n@ NS ${ns}\n${ns} A 192.0.2.60\nwww A 192.0.2.80\n`;
+  // An unsigned zone of CNAMEs to the children's apexes: a DS question that gets there by a chain.
+  const ALIASES = `@ SOA ns1 hostmaster 7 7200 3600 1209600 300\n@ NS ns1\nns1 A 192.0.2.61\nto-secure CNAME signed.cuts.test.\nto-insecure CNAME unsigned.cuts.test.\n`;
   const now = Math.floor(Date.now() / 1000);
   const window = { inception: now - 5400, expiration: now + 14 * 86400 };
   const signedAs = (zoneKey: SigningKey) => (_input: unknown, zone: Zone) =>
     new SignedZone(zone, { dnskeys: [zoneKey.dnskey], cds: [], denial: 'nsec' }, new FixedSignatures({ keySigning: [zoneKey], zoneSigning: [zoneKey] }, window));
   const snapshot = buildSnapshot(
-    zonesFromText({ 'cuts.test.': CUTS_ZONE, 'signed.cuts.test.': child('ns1'), 'unsigned.cuts.test.': child('ns1'), 'mail.cuts.test.': child('ns1') }),
+    zonesFromText({ 'cuts.test.': CUTS_ZONE, 'signed.cuts.test.': child('ns1'), 'unsigned.cuts.test.': child('ns1'), 'mail.cuts.test.': child('ns1'), 'alias.test.': ALIASES }),
     1000,
-    (input, zone) => (zone.origin.key === key('unsigned.cuts.test.') ? zone : signedAs(zone.origin.key === key('cuts.test.') ? TEST_KEY : CHILD_KEY)(input, zone)),
+    (input, zone) => (zone.origin.key === key('unsigned.cuts.test.') || zone.origin.key === key('alias.test.') ? zone : signedAs(zone.origin.key === key('cuts.test.') ? TEST_KEY : CHILD_KEY)(input, zone)),
   );
   it('DS at a secure child: the parent\'s DS, signed by the parent\'s key, AA', () => {
     for (const dnssecOk of [true, false]) {
@@ -195,6 +197,18 @@ describe('RFC 4035 §3.1.4.1: serving the parent and the child, DS at the child\
     const nsec = m.authority.filter((r) => r.type === RRType.NSEC);
     expect(nsec.map((r) => r.owner.key)).toEqual([key('unsigned.cuts.test.')]);
     expect(nsecTypes(nsec)).toEqual([[RRType.NS, RRType.RRSIG, RRType.NSEC]]);
+    expect(expectAllSigned(m.authority, KEYS)).toBe(2);
+  });
+  it('a DS question that reaches a child\'s apex by a CNAME gets the parent\'s answer too', () => {
+    for (const dnssecOk of [true, false]) {
+      const { m } = ask(snapshot, 'to-secure.alias.test.', 'DS', dnssecOk);
+      expect(m.answer.filter((r) => r.type === RRType.DS).map((r) => r.rdata.kind === 'DS' && r.rdata.keyTag)).toEqual([12345]);
+      if (dnssecOk) expect(expectAllSigned(m.answer.filter((r) => r.type === RRType.DS || (r.rdata.kind === 'RRSIG' && r.rdata.typeCovered === RRType.DS)), KEYS)).toBe(1);
+    }
+    const { m } = ask(snapshot, 'to-insecure.alias.test.', 'DS', true);
+    expect(m.authority.filter((r) => r.type === RRType.SOA).map((r) => r.owner.key)).toEqual([key('cuts.test.')]);
+    const nsec = m.authority.filter((r) => r.type === RRType.NSEC);
+    expect(nsec.map((r) => r.owner.key)).toEqual([key('unsigned.cuts.test.')]);
     expect(expectAllSigned(m.authority, KEYS)).toBe(2);
   });
   it('every other type at the child\'s apex, and DS below it, stay the child\'s', () => {

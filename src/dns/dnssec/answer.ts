@@ -133,7 +133,7 @@ export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { ki
   // The name the negative is about: the qname, or the end of the CNAME chain before it.
   const last = result.answer[result.answer.length - 1];
   const finalKey = last ? rdataTarget(last.rdatas[0]!)!.key : nameKey;
-  const zone = last ? findZone(catalog, finalKey)! : result.zone;
+  const zone = last ? (qtype === RRType.DS ? dsZone(catalog, finalKey) : findZone(catalog, finalKey))! : result.zone;
   const negative = (authority: Part[], kind: Proof['kind'] = result.kind, shared?: string): Proof => ({
     kind,
     answer,
