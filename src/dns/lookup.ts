@@ -55,7 +55,7 @@ const NOTHING: readonly RRset[] = Object.freeze([]);
  * query parser makes of the question) is `nameKey`, and type `qtype`.
  */
 export function lookup(catalog: Catalog, nameKey: string, qtype: number): LookupResult {
-  const zone = qtype === RRType.DS ? dsZone(catalog, nameKey) : findZone(catalog, nameKey);
+  const zone = answeringZone(catalog, nameKey, qtype);
   if (!zone) return { kind: 'refused' };
 
   let answer: RRset[] | undefined;
@@ -88,7 +88,7 @@ export function lookup(catalog: Catalog, nameKey: string, qtype: number): Lookup
       (answer ??= []).push(cname);
       (seen ??= new Set()).add(currentKey);
       const target = rdataTarget(cname.rdatas[0]!)!;
-      const nextZone = qtype === RRType.DS ? dsZone(catalog, target.key) : findZone(catalog, target.key);
+      const nextZone = answeringZone(catalog, target.key, qtype);
       // Out-of-zone target, or a loop: the chain so far is the whole answer.
       if (!nextZone || seen.has(target.key) || answer.length >= MAX_CNAME_CHAIN) return { kind: 'answer', zone, answer, additional: NOTHING };
       currentZone = nextZone;
@@ -105,14 +105,14 @@ export function lookup(catalog: Catalog, nameKey: string, qtype: number): Lookup
 }
 
 /**
- * The zone a DS RRset at the name with key `key` belongs to: at the apex of a zone whose parent
- * is served here too and delegates to it, the parent's (RFC 4035 §2.4, §3.1.4.1: the child
- * answers DS only where it alone is served; a validator asking the parent's server for the DS
- * must get the parent's, signed by the parent's key); else the zone enclosing the name.
+ * The zone that answers type `qtype` at the name with key `key`: the one enclosing the name, but
+ * for DS at the apex of a zone whose parent is served here too and delegates to it, the parent
+ * (RFC 4035 §2.4, §3.1.4.1: the child answers DS only where it alone is served; a validator
+ * asking the parent's server for the DS must get the parent's, signed by the parent's key).
  */
-export function dsZone(catalog: Catalog, key: string): Zone | undefined {
+export function answeringZone(catalog: Catalog, key: string, qtype: number): Zone | undefined {
   const zone = findZone(catalog, key);
-  if (!zone || zone.origin.key !== key || key.length <= 1) return zone;
+  if (qtype !== RRType.DS || !zone || zone.origin.key !== key || key.length <= 1) return zone;
   const parent = findZone(catalog, key.slice(key.charCodeAt(0) + 1));
   return parent && delegationOf(parent, key) === 'at' ? parent : zone;
 }

@@ -116,10 +116,10 @@ export class StartError extends Error {}
 export class ZoneReloader {
   private served = new Map<string, ServedZone>();
   private readonly cache: ParseCache = new Map();
-  private running: Promise<ReloadSummary> | undefined;
-  private again = false;
-  private republishing: Promise<void> | undefined;
-  private republishAgain = false;
+  private readonly reloads = new Coalesced(() => this.reloadOnce());
+  // One republish at a time (the PACC timer and the rollover timer both ask): two built from
+  // the same zones could each choose a serial, and the later swap serve the smaller.
+  private readonly republishes = new Coalesced(() => this.republishOnce());
   /** Counts loads, so a republish that a reload overtook is not swapped in. */
   private generation = 0;
   private serials = new Map<string, SerialRecord>();
@@ -205,23 +205,7 @@ export class ZoneReloader {
    * after its request.
    */
   request(): Promise<ReloadSummary> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        let summary: ReloadSummary;
-        do {
-          this.again = false;
-          summary = await this.reloadOnce();
-        } while (this.again);
-        return summary;
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+    return this.reloads.run();
   }
 
   /**
@@ -231,34 +215,18 @@ export class ZoneReloader {
    * that secondaries are told (NOTIFY) and fetch it.
    */
   republish(): Promise<void> {
-    // One at a time (the PACC timer and the rollover timer both ask): two built from the same
-    // zones could each choose a serial, and the later swap serve the smaller.
-    if (this.republishing) {
-      this.republishAgain = true;
-      return this.republishing;
-    }
-    this.republishing = (async () => {
-      try {
-        do {
-          this.republishAgain = false;
-          await this.republishOnce();
-        } while (this.republishAgain);
-      } finally {
-        this.republishing = undefined;
-      }
-    })();
-    return this.republishing;
+    return this.republishes.run();
   }
 
   private async republishOnce(): Promise<void> {
-    if (this.running) return; // the reload under way builds from the same zones, later
+    if (this.reloads.busy) return; // the reload under way builds from the same zones, later
     const generation = this.generation;
     const next = new Map(this.served);
     const serials = new Overlay(this.serials);
     const inputs = this.servedInputs(next, serials, this.inputs([...next.values()].map((z) => z.content)));
     const snapshot = await buildSnapshotSliced(inputs, this.cacheSize, this.options.dnssec?.wrap);
     const holder = this.holder();
-    if (!holder || generation !== this.generation || this.running) return;
+    if (!holder || generation !== this.generation || this.reloads.busy) return;
     this.served = next;
     if (serials.apply()) this.serialsDirty = true;
     this.swap(holder, snapshot);
@@ -565,6 +533,41 @@ class Names {
 }
 
 /** Serial records: the history, and the changes a plan would make to it (applied with the plan). */
+/**
+ * Runs `once` now, or once more after the run under way: calls arriving during a run are
+ * coalesced into one more, and every caller gets the outcome of a run that started after its call.
+ */
+class Coalesced<T> {
+  private current: Promise<T> | undefined;
+  private again = false;
+
+  constructor(private readonly once: () => Promise<T>) {}
+
+  get busy(): boolean {
+    return this.current !== undefined;
+  }
+
+  run(): Promise<T> {
+    if (this.current) {
+      this.again = true;
+      return this.current;
+    }
+    this.current = (async () => {
+      try {
+        let outcome: T;
+        do {
+          this.again = false;
+          outcome = await this.once();
+        } while (this.again);
+        return outcome;
+      } finally {
+        this.current = undefined;
+      }
+    })();
+    return this.current;
+  }
+}
+
 class Overlay {
   private readonly changes = new Map<string, SerialRecord>();
   constructor(private readonly history: Map<string, SerialRecord>) {}

@@ -6,8 +6,7 @@
 // interval costs no signing work at all.
 
 import { findZone, type Catalog } from '../catalog.js';
-import { dsZone, type LookupResult } from '../lookup.js';
-import type { Name } from '../name.js';
+import { answeringZone, type LookupResult } from '../lookup.js';
 import { rdataTarget } from '../rdata/index.js';
 import type { RRset } from '../records.js';
 import { RRType } from '../types.js';
@@ -69,7 +68,7 @@ export interface SignedAnswer {
  * only (RFC 9824 §3.3: no proof that a closer name does not exist is then needed).
  */
 function part(catalog: Catalog, rrset: RRset, zone?: Zone): Part {
-  const z = zone ?? (rrset.type === RRType.DS ? dsZone(catalog, rrset.owner.key) : findZone(catalog, rrset.owner.key));
+  const z = zone ?? answeringZone(catalog, rrset.owner.key, rrset.type);
   const signed = z && isSigned(z) && isSignedData(z, rrset) ? z : undefined;
   if (signed && rrset.wildcard) return signed.keys.denial === 'compact' ? { rrset, zone: signed, how: 'once' } : { rrset, zone: signed, how: 'kept', signedAs: rrset.wildcard };
   return { rrset, zone: signed, how: 'kept' };
@@ -87,9 +86,9 @@ function additionalPart(catalog: Catalog, rrset: RRset, zone?: Zone): Part | und
 }
 
 /** `parts` with each part whose RRset is in it already left out (one NSEC may prove two things). */
-function distinct(parts: readonly Part[]): Part[] {
-  const seen = new Set<RRset>();
-  return parts.filter((p) => !seen.has(p.rrset) && seen.add(p.rrset));
+function distinct(parts: readonly Part[]): readonly Part[] {
+  const first = (p: Part, i: number): boolean => parts.findIndex((q) => q.rrset === p.rrset) === i;
+  return parts.every(first) ? parts : parts.filter(first);
 }
 
 /**
@@ -98,16 +97,18 @@ function distinct(parts: readonly Part[]): Part[] {
  * encloser): no name closer to the one asked exists, so the wildcard answers. One per NSEC
  * interval, kept and signed once, whatever name was asked.
  */
-function wildcardProofs(parts: readonly Part[]): Part[] {
-  const out: Part[] = [];
+function wildcardProofs(parts: readonly Part[]): readonly Part[] {
+  let out: Part[] | undefined;
   for (const p of parts) {
     if (!p.signedAs || !p.zone) continue;
     const chain = p.zone.chain();
     const encloser = p.signedAs.owner.key.slice(2); // after the `*` label
-    out.push({ rrset: chain.rrsets[nsecFor(chain, nextCloser(p.rrset.owner.key, encloser)).index]!, zone: p.zone, how: 'kept' });
+    (out ??= []).push({ rrset: chain.rrsets[nsecFor(chain, nextCloser(p.rrset.owner.key, encloser)).index]!, zone: p.zone, how: 'kept' });
   }
-  return out;
+  return out ?? NO_PARTS;
 }
+
+const NO_PARTS: readonly Part[] = Object.freeze([]);
 
 /** The ancestor of the name with key `nameKey` (or the name itself) one label below `encloserKey`. */
 export function nextCloser(nameKey: string, encloserKey: string): string {
@@ -133,7 +134,7 @@ export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { ki
   // The name the negative is about: the qname, or the end of the CNAME chain before it.
   const last = result.answer[result.answer.length - 1];
   const finalKey = last ? rdataTarget(last.rdatas[0]!)!.key : nameKey;
-  const zone = last ? (qtype === RRType.DS ? dsZone(catalog, finalKey) : findZone(catalog, finalKey))! : result.zone;
+  const zone = last ? answeringZone(catalog, finalKey, qtype)! : result.zone;
   const negative = (authority: Part[], kind: Proof['kind'] = result.kind, shared?: string): Proof => ({
     kind,
     answer,
@@ -187,7 +188,7 @@ export function dnssecProof(catalog: Catalog, result: Exclude<LookupResult, { ki
  * delegation). Glue unsigned in additional; no AA. One body per cut, whatever name was asked.
  * `proofs`: the NSECs behind a wildcard CNAME on the way there.
  */
-function referralProof(catalog: Catalog, result: Extract<LookupResult, { kind: 'referral' }>, answer: Part[], proofs: Part[]): Proof {
+function referralProof(catalog: Catalog, result: Extract<LookupResult, { kind: 'referral' }>, answer: Part[], proofs: readonly Part[]): Proof {
   const cutKey = result.ns.owner.key;
   const zone = findZone(catalog, cutKey) ?? result.zone;
   const authority: Part[] = [{ rrset: result.ns, zone: undefined, how: 'kept' }];
@@ -215,14 +216,9 @@ export function signProof(proof: Proof): SignedAnswer {
     for (const p of parts) {
       if (p.how !== 'only') out.push(p.rrset);
       if (!p.zone) continue;
+      const keptAs = p.signedAs ?? p.heldAs;
       const rrsigs =
-        p.how === 'once'
-          ? p.zone.signatures.rrsigOnce(p.zone, p.rrset)
-          : p.signedAs
-            ? ownedBy(p.zone.signatures.rrsig(p.zone, p.signedAs), p.rrset.owner)
-            : p.heldAs
-              ? withTtl(p.zone.signatures.rrsig(p.zone, p.heldAs), p.rrset.ttl)
-              : p.zone.signatures.rrsig(p.zone, p.rrset);
+        p.how === 'once' ? p.zone.signatures.rrsigOnce(p.zone, p.rrset) : keptAs ? servedAs(p.zone.signatures.rrsig(p.zone, keptAs), p.rrset) : p.zone.signatures.rrsig(p.zone, p.rrset);
       out.push(rrsigs);
       for (const rd of rrsigs.rdatas) if (rd.kind === 'RRSIG' && rd.expiration < expiration) expiration = rd.expiration;
     }
@@ -231,14 +227,13 @@ export function signProof(proof: Proof): SignedAnswer {
   return { kind: proof.kind, answer: sign(proof.answer), authority: sign(proof.authority), additional: sign(proof.additional), expiration };
 }
 
-/** The wildcard's RRSIG set as a synthesized answer presents it: owned by the name asked (RFC 4035 §3.1.3.3). */
-function ownedBy(rrsigs: RRset, owner: Name): RRset {
-  return Object.freeze({ owner, type: rrsigs.type, ttl: rrsigs.ttl, rdatas: rrsigs.rdatas });
-}
-
-/** RRSIGs at the TTL their RRset is served with (RFC 4034 §3); their Original TTL stays the zone's. */
-function withTtl(rrsigs: RRset, ttl: number): RRset {
-  return rrsigs.ttl === ttl ? rrsigs : Object.freeze({ owner: rrsigs.owner, type: rrsigs.type, ttl, rdatas: rrsigs.rdatas });
+/**
+ * The RRSIGs kept for another RRset as `rrset` is served: owned by the name asked (a wildcard's,
+ * RFC 4035 §3.1.3.3) and at the TTL served (the negative SOA, RFC 9077); their data, the labels
+ * field and Original TTL included, stay as signed.
+ */
+function servedAs(rrsigs: RRset, rrset: RRset): RRset {
+  return rrsigs.owner === rrset.owner && rrsigs.ttl === rrset.ttl ? rrsigs : Object.freeze({ owner: rrset.owner, type: rrsigs.type, ttl: rrset.ttl, rdatas: rrsigs.rdatas });
 }
 
 /** The key of the longest existing ancestor of a name that does not exist (RFC 4592 §3.3.1); the apex at worst. */
